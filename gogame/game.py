@@ -1,0 +1,303 @@
+"""A rules-aware game: the fast board plus superko, history, passes, resignation, undo and
+scoring under the rules in force.
+
+Colours are absolute (``BLACK``/``WHITE``). Moves are padded points (``coords.PASS`` = pass).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import board_nb as nb
+from .board import Board, opponent
+from .board_nb import BLACK, EMPTY, WHITE
+from .coords import PASS, CoordinateError, check_size, from_gtp, on_board, row_col, to_gtp
+from .rules import IllegalMove, Rules
+
+_REASON_NAMES = {nb.OCCUPIED: "occupied", nb.SUICIDE: "suicide", nb.KO: "ko"}
+MAX_KOMI = 1000.0
+
+
+def check_komi(komi: float) -> float:
+    """Return ``komi`` as a float if it is finite and within +-1000, else raise ValueError."""
+    try:
+        value = float(komi)
+    except (TypeError, ValueError):
+        raise ValueError(f"komi {komi!r} is not a number") from None
+    if not np.isfinite(value) or abs(value) > MAX_KOMI:
+        raise ValueError(f"komi {komi!r} is out of range: it must be finite and within +-{MAX_KOMI:g}")
+    return value
+
+
+@dataclass(frozen=True)
+class Move:
+    """One entry of the move history: ``point`` is PASS for a pass."""
+
+    color: int
+    point: int
+
+
+@dataclass(frozen=True)
+class Score:
+    """A final score: ``margin`` is Black minus White, komi and compensation included."""
+
+    black: float
+    white: float
+    margin: float
+
+    @property
+    def winner(self) -> int:
+        return BLACK if self.margin > 0 else (WHITE if self.margin < 0 else EMPTY)
+
+    def result(self) -> str:
+        """``B+3.5``, ``W+0.5`` or ``0`` (a tie), as GTP and SGF write it."""
+        if self.margin == 0:
+            return "0"
+        return f"{'B' if self.margin > 0 else 'W'}+{abs(self.margin):g}"
+
+
+class GameState:
+    """A game in progress. ``play``/``undo`` mutate it; ``copy`` is cheap (one array copy per
+    stored position is not needed: the copy keeps only what legality needs)."""
+
+    def __init__(self, size: int = 19, komi: float = 7.5, rules: Rules = Rules()) -> None:
+        self.size = check_size(size)
+        self.komi = check_komi(komi)
+        self.rules = rules
+        self.board = Board(size)
+        self.to_move = BLACK
+        self.moves: list[Move] = []
+        self.handicap = 0
+        self.setup_black: list[int] = []
+        self.setup_white: list[int] = []
+        self.consecutive_passes = 0
+        self.resigned: int = EMPTY
+        self._snapshots: list[tuple[np.ndarray, int, int]] = []
+        self._position_keys: list[int] = [self._position_key()]
+        self._seen: dict[int, int] = {self._position_keys[0]: 1}
+
+    # --- positions seen (superko) ---------------------------------------------------------
+
+    def _key_for(self, stones_hash: int, to_move: int) -> int:
+        if self.rules.ko == "situational" and to_move == WHITE:
+            return stones_hash ^ int(nb.SIDE_TO_MOVE_KEY)
+        return stones_hash
+
+    def _position_key(self) -> int:
+        return self._key_for(self.board.hash, self.to_move)
+
+    def _remember(self) -> None:
+        key = self._position_key()
+        self._position_keys.append(key)
+        self._seen[key] = self._seen.get(key, 0) + 1
+
+    def _forget(self) -> None:
+        key = self._position_keys.pop()
+        count = self._seen[key] - 1
+        if count:
+            self._seen[key] = count
+        else:
+            del self._seen[key]
+
+    # --- legality -------------------------------------------------------------------------
+
+    def legal_reason(self, pt: int, color: int | None = None) -> str | None:
+        """Why ``color`` (default: side to move) may not play ``pt``, or None when it may."""
+        color = self.to_move if color is None else color
+        if self.resigned != EMPTY:
+            return "game over"
+        if pt == PASS:
+            return None
+        if not on_board(pt, self.size):
+            return "off board"
+        ko_point = self.board.array[nb.H_KO]
+        if color != self.to_move:
+            # the simple-ko ban applies to the side to move only
+            self.board.array[nb.H_KO] = 0
+        verdict = nb.legal_reason_nb(self.board.array, pt, color, self.rules.suicide)
+        self.board.array[nb.H_KO] = ko_point
+        if verdict != nb.LEGAL:
+            return _REASON_NAMES[int(verdict)]
+        if self.rules.ko != "simple":
+            hashes = np.empty(1, np.int64)
+            nb.hashes_after_nb(self.board.array, color, np.array([pt], np.int64), self.board.array.copy(), hashes)
+            if self._key_for(int(hashes[0]), opponent(color)) in self._seen:
+                return "superko"
+        return None
+
+    def is_legal(self, pt: int, color: int | None = None) -> bool:
+        return self.legal_reason(pt, color) is None
+
+    def legal_moves(self, color: int | None = None) -> np.ndarray:
+        """Every legal on-board point for ``color`` (pass is always legal and not listed)."""
+        color = self.to_move if color is None else color
+        if self.resigned != EMPTY:
+            return np.empty(0, np.int64)
+        array = self.board.array
+        ko_point = array[nb.H_KO]
+        if color != self.to_move:
+            array[nb.H_KO] = 0
+        candidates = np.empty(self.size * self.size, np.int64)
+        count = nb.simple_legal_points_nb(array, color, self.rules.suicide, candidates)
+        array[nb.H_KO] = ko_point
+        candidates = np.sort(candidates[:count])
+        if self.rules.ko == "simple":
+            return candidates
+        hashes = np.empty(count, np.int64)
+        nb.hashes_after_nb(array, color, candidates, array.copy(), hashes)
+        keep = [self._key_for(int(h), opponent(color)) not in self._seen for h in hashes]
+        return candidates[np.array(keep, dtype=bool)] if count else candidates
+
+    # --- moves ----------------------------------------------------------------------------
+
+    def play(self, pt: int, color: int | None = None) -> int:
+        """Play ``pt`` (PASS allowed) for ``color`` (default: side to move), who may differ from
+        the side to move (GTP allows it). Raises IllegalMove; returns stones captured."""
+        color = self.to_move if color is None else color
+        if color not in (BLACK, WHITE):
+            raise ValueError(f"colour {color!r} is neither BLACK nor WHITE")
+        reason = self.legal_reason(pt, color)
+        if reason is not None:
+            label = to_gtp(pt, self.size) if on_board(pt, self.size) or pt == PASS else str(pt)
+            raise IllegalMove(reason, label)
+        self._snapshots.append((self.board.array.copy(), self.to_move, self.consecutive_passes))
+        if color != self.to_move:
+            self.board.array[nb.H_KO] = 0
+        captured = 0
+        if pt == PASS:
+            self.board.pass_move()
+            self.consecutive_passes += 1
+        else:
+            captured = self.board.play(pt, color)
+            self.consecutive_passes = 0
+        self.moves.append(Move(color, pt))
+        self.to_move = opponent(color)
+        self._remember()
+        return captured
+
+    def play_gtp(self, vertex: str, color: int | None = None) -> int:
+        """Play a GTP vertex; malformed or off-board vertices raise IllegalMove."""
+        try:
+            pt = from_gtp(vertex, self.size)
+        except CoordinateError as error:
+            reason = "off board" if "off the" in str(error) else "wrong format"
+            raise IllegalMove(reason, repr(vertex), str(error)) from None
+        return self.play(pt, color)
+
+    def resign(self, color: int | None = None) -> None:
+        """``color`` (default: side to move) resigns; the game is over."""
+        self.resigned = self.to_move if color is None else color
+
+    def undo(self) -> Move:
+        """Take back the last move; raises IndexError when there is none. A resignation is
+        taken back first."""
+        if self.resigned != EMPTY:
+            self.resigned = EMPTY
+            return Move(EMPTY, PASS)
+        if not self.moves:
+            raise IndexError("no move to undo")
+        array, self.to_move, self.consecutive_passes = self._snapshots.pop()
+        self.board.array = array
+        self._forget()
+        return self.moves.pop()
+
+    def recent_boards(self, count: int) -> list[np.ndarray]:
+        """Board arrays of the current position and up to ``count - 1`` earlier ones, newest
+        first (read-only by convention; moves before the setup are not there)."""
+        earlier = [snapshot[0] for snapshot in reversed(self._snapshots[len(self._snapshots) - (count - 1):])] if count > 1 else []
+        return [self.board.array] + earlier
+
+    def copy(self) -> "GameState":
+        """An independent copy: board, history and positions seen."""
+        other = object.__new__(GameState)
+        other.__dict__.update(self.__dict__)
+        other.board = self.board.copy()
+        other.moves = list(self.moves)
+        other.setup_black = list(self.setup_black)
+        other.setup_white = list(self.setup_white)
+        other._snapshots = list(self._snapshots)
+        other._position_keys = list(self._position_keys)
+        other._seen = dict(self._seen)
+        return other
+
+    # --- setup ----------------------------------------------------------------------------
+
+    def setup_stones(self, black: list[int] = (), white: list[int] = ()) -> None:
+        """Add setup stones (SGF AB/AW) before the first move. They are not moves and cannot
+        be undone; raises ValueError on an occupied point or a chain left without liberties."""
+        if self.moves:
+            raise ValueError("setup stones can only be placed before the first move")
+        for color, points in ((BLACK, black), (WHITE, white)):
+            for pt in points:
+                if not on_board(pt, self.size):
+                    raise ValueError(f"setup point {pt} is off the {self.size}x{self.size} board")
+                self.board.place_setup_stone(pt, color)
+                (self.setup_black if color == BLACK else self.setup_white).append(pt)
+        self._reset_positions()
+
+    def place_handicap(self, points: list[int]) -> None:
+        """Put Black's handicap stones on an empty board; White moves next."""
+        if self.moves or self.setup_black or self.setup_white:
+            raise ValueError("handicap stones need an empty board")
+        if len(points) < 2 or len(set(points)) != len(points):
+            raise ValueError(f"a handicap is 2 or more distinct points, got {len(points)}")
+        self.setup_stones(black=list(points))
+        self.handicap = len(points)
+        self.to_move = WHITE
+        self._reset_positions()
+
+    def _reset_positions(self) -> None:
+        self._position_keys = [self._position_key()]
+        self._seen = {self._position_keys[0]: 1}
+
+    # --- end of game and scoring ----------------------------------------------------------
+
+    @property
+    def is_over(self) -> bool:
+        return self.resigned != EMPTY or self.consecutive_passes >= 2
+
+    def compensation(self) -> float:
+        """Points White gets for Black's handicap stones under the rules in force."""
+        if self.rules.scoring != "area" or self.handicap == 0:
+            return 0.0
+        if self.rules.handicap_compensation == "n":
+            return float(self.handicap)
+        if self.rules.handicap_compensation == "n-1":
+            return float(self.handicap - 1)
+        return 0.0
+
+    def score(self, dead_stones: list[int] = ()) -> Score:
+        """The score under the rules in force, with ``dead_stones`` removed first (Tromp-Taylor
+        area scoring when none are given).
+
+        Area: stones plus empty regions touching one colour only. Territory: empty regions
+        touching one colour only plus prisoners, dead stones counting as prisoners. Empty points
+        in seki touch both colours and count for nobody under either."""
+        grid = self.board.grid()
+        removed = {BLACK: 0, WHITE: 0}
+        for pt in set(dead_stones):
+            row, col = row_col(pt, self.size)
+            if grid[row, col] != EMPTY:
+                removed[int(grid[row, col])] += 1
+                grid[row, col] = EMPTY
+        board = Board.from_grid(grid)
+        owners = board.owners()
+        stones = board.grid()
+        if self.rules.scoring == "area":
+            black = float(np.count_nonzero(owners == BLACK))
+            white = float(np.count_nonzero(owners == WHITE)) + self.komi + self.compensation()
+        else:
+            empty_owned = stones == EMPTY
+            prisoners_black, prisoners_white = self.board.prisoners
+            black = float(np.count_nonzero(empty_owned & (owners == BLACK)) + prisoners_black + removed[WHITE])
+            white = float(np.count_nonzero(empty_owned & (owners == WHITE)) + prisoners_white + removed[BLACK])
+            white += self.komi
+        return Score(black, white, black - white)
+
+    def result(self, dead_stones: list[int] = ()) -> str:
+        """``B+R``/``W+R`` after a resignation, else the score's result string."""
+        if self.resigned != EMPTY:
+            return "W+R" if self.resigned == BLACK else "B+R"
+        return self.score(dead_stones).result()
+

@@ -1,0 +1,1 @@
+"""The ``tengen`` command: argument parsing and dispatch only."""

@@ -1,0 +1,72 @@
+"""``tengen`` and its subcommands. Parsing and dispatch only: the work is in the packages."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _add_bench(subparsers) -> None:
+    bench = subparsers.add_parser("bench", help="measure speed")
+    kinds = bench.add_subparsers(dest="bench_kind", required=True)
+    rules = kinds.add_parser("rules", help="random playouts/s and feature extraction/s of the rules engine")
+    rules.add_argument("--size", type=int, action="append", help="board size (repeatable; default 9 and 19)")
+    rules.add_argument("--seconds", type=float, default=5.0, help="timed seconds per measurement (default 5)")
+    rules.add_argument("--seed", type=int, default=1)
+    rules.add_argument("--reference", metavar="BINARY",
+                       help="the compiled shared/bench/ref_playout, run in the same command for the ratio")
+    rules.add_argument("--features", action="store_true", help="also time 48-plane feature extraction")
+    rules.add_argument("--json", action="store_true", help="one JSON object per size on stdout")
+    rules.set_defaults(handler=_bench_rules)
+
+
+def _bench_rules(args) -> int:
+    from gogame.bench import feature_benchmark, playout_benchmark, run_reference
+    from gogame.coords import check_size
+
+    sizes = args.size or [9, 19]
+    for size in sizes:
+        check_size(size)
+    if args.seconds <= 0:
+        raise ValueError(f"--seconds must be positive, got {args.seconds}")
+    for size in sizes:
+        result = playout_benchmark(size, args.seconds, args.seed)
+        if args.features:
+            result["features_per_s"] = feature_benchmark(size, min(args.seconds, 3.0), args.seed)["features_per_s"]
+        if args.reference:
+            reference = run_reference(args.reference, size, args.seconds)
+            result["reference_playouts_per_s"] = reference["playouts_per_s"]
+            result["reference_moves_per_playout"] = reference["moves_per_playout"]
+            result["reference_black_win_rate"] = reference["black_win_rate"]
+            result["ratio"] = round(result["playouts_per_s"] / reference["playouts_per_s"], 3)
+        if args.json:
+            print(json.dumps(result), flush=True)
+        else:
+            line = (f"{size}x{size}: {result['playouts_per_s']:,.0f} playouts/s, "
+                    f"{result['moves_per_playout']:.2f} stones/playout, Black wins {result['black_win_rate']:.4f}")
+            if "ratio" in result:
+                line += f", {result['ratio']:.2f}x the C reference ({result['reference_playouts_per_s']:,.0f}/s)"
+            if "features_per_s" in result:
+                line += f", {result['features_per_s']:,.0f} feature sets/s"
+            print(line, flush=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tengen", description="Tengen, an AlphaGo-style Go engine")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    _add_bench(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``tengen`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ValueError, OSError) as error:
+        print(f"tengen: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

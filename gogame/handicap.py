@@ -1,9 +1,11 @@
 """Fixed handicap placement as the GTP specification lays it out, and free placement checks.
 
 Fixed handicap: 2..9 stones on odd board sizes from 9x9 up, 2..4 on even sizes from 8x8 up and on
-7x7, none below 7x7 (the spec's table; GNU Go 3.8 agrees, see tests/gogame/test_handicap.py). Stones sit on the 3-3 points below 13x13, else on the 4-4 points; the order
+7x7, none below 7x7. Stones sit on the 3-3 points up to 11x11, else on the 4-4 points; the order
 (lower-left, upper-right, upper-left, lower-right, centre or the side points) is the spec's, so the
-first ``n`` points of the list are the ``n``-stone handicap.
+first ``n`` points of the list are the ``n``-stone handicap. Where sources differ (the 4-4 points on
+12x12, handicaps on 7x7), this follows GNU Go 3.8, the GTP reference implementation; the test
+``tests/gogame/test_handicap.py`` compares every size and count with it.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ def fixed_handicap_points(stones: int, size: int) -> list[int]:
     if not 2 <= stones <= limit:
         allowed = f"2..{limit}" if limit else "none"
         raise HandicapError(f"invalid number of stones: {stones} (fixed handicap on {size}x{size}: {allowed})")
-    edge = 2 if size < 13 else 3  # 0-based line of the 3-3 or 4-4 points
+    edge = 2 if size < 12 else 3  # 0-based line of the 3-3 or 4-4 points
     line = {"0": edge, "1": (size - 1) // 2, "2": size - 1 - edge}
     points = []
     for pattern in _PATTERNS[stones]:

@@ -37,13 +37,14 @@ def estimate_ownership(game: GameState, config: OwnershipConfig = OwnershipConfi
 
 
 def dead_stones(game: GameState, config: OwnershipConfig = OwnershipConfig(),
-                ownership: np.ndarray | None = None) -> list[int]:
-    """Points of the stones judged dead: whole chains whose mean ownership is the opponent's."""
+                ownership: np.ndarray | None = None, alive: set[int] = frozenset()) -> list[int]:
+    """Points of the stones judged dead: whole chains whose mean ownership is the opponent's.
+    Stones in ``alive`` (seki, say) are never dead: random playouts break every seki."""
     if ownership is None:
         ownership = estimate_ownership(game, config)
     board = game.board
     grid = board.grid()
-    seen: set[int] = set()
+    seen: set[int] = set(alive)
     dead: list[int] = []
     for row in range(game.size):
         for col in range(game.size):
@@ -96,14 +97,16 @@ def _self_atari_or_illegal(board: Board, pt: int, color: int) -> bool:
 
 def final_status(game: GameState, config: OwnershipConfig = OwnershipConfig()) -> dict[str, list[int]]:
     """Every stone's status for GTP ``final_status_list``: ``alive``, ``dead`` and ``seki``
-    (seki stones are also alive, as GNU Go reports them)."""
-    dead = dead_stones(game, config)
-    seki = seki_stones(game, dead)
+    (seki stones are also alive, as GNU Go reports them). Seki is found first, on the board as
+    it stands, then dead stones among the rest, then seki again once the dead are off."""
+    seki = set(seki_stones(game, []))
+    dead = dead_stones(game, config, alive=seki)
+    seki |= set(seki_stones(game, dead))
     dead_set = set(dead)
     grid = game.board.grid()
     alive = [point(r, c, game.size) for r in range(game.size) for c in range(game.size)
              if grid[r, c] in (BLACK, WHITE) and point(r, c, game.size) not in dead_set]
-    return {"alive": alive, "dead": dead, "seki": seki}
+    return {"alive": alive, "dead": dead, "seki": sorted(seki)}
 
 
 __all__ = ["OwnershipConfig", "estimate_ownership", "dead_stones", "seki_stones", "final_status"]

@@ -86,7 +86,12 @@ def _record_from_sgfmill(game: "sgf.Sgf_game") -> GameRecord:
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise ValueError(f"board size {size} is out of range: sizes {MIN_SIZE}..{MAX_SIZE} are supported")
     root = game.get_root()
-    komi = check_komi(game.get_komi()) if root.has_property("KM") else 0.0
+    komi = 0.0
+    if root.has_property("KM"):
+        try:
+            komi = check_komi(game.get_komi())
+        except ValueError as error:
+            raise ValueError(f"bad komi KM[{root.get_raw('KM').decode(errors='replace')}]: {error}") from None
     record = GameRecord(size=size, komi=komi)
     handicap = game.get_handicap()
     record.handicap = int(handicap) if handicap else 0
@@ -101,7 +106,10 @@ def _record_from_sgfmill(game: "sgf.Sgf_game") -> GameRecord:
                 raise ValueError(f"setup stones after move {len(record.moves)} are not supported")
             record.setup_black += [_to_point(m, size) for m in sorted(black)]
             record.setup_white += [_to_point(m, size) for m in sorted(white)]
-        color, move = node.get_move()
+        try:
+            color, move = node.get_move()
+        except ValueError as error:
+            raise ValueError(f"bad move in node {number}: {error or 'not a point of this board'}") from None
         if color is None:
             continue
         record.moves.append((_LETTER_COLOR[color], PASS if move is None else _to_point(move, size)))

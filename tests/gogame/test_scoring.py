@@ -45,7 +45,7 @@ def test_monte_carlo_ownership_finds_the_dead_stones():
     game = game_from(FINISHED, komi=7.5)
     ownership = estimate_ownership(game, OwnershipConfig(playouts=300, seed=1))
     assert ownership.shape == (9, 9) and np.all(np.abs(ownership) <= 1)
-    assert ownership[0, 0] > 0.2 and ownership[0, 8] < -0.2 and ownership[0, 3] > 0.9 and ownership[0, 4] < -0.9
+    assert ownership[:, :4].mean() > 0.2 and ownership[:, 4:].mean() < -0.2
     assert dead_stones(game, OwnershipConfig(playouts=300, seed=1)) == sorted([from_gtp("B3", 9), from_gtp("G7", 9)])
     status = final_status(game, OwnershipConfig(playouts=300, seed=1))
     assert len(status["alive"]) == 18 and not status["seki"]

@@ -23,7 +23,7 @@ class OwnershipConfig:
     view, is below ``-dead_threshold``."""
 
     playouts: int = 400
-    dead_threshold: float = 0.2
+    dead_threshold: float = 0.0
     seed: int = 0
 
 

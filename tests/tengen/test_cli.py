@@ -1,0 +1,48 @@
+"""The ``tengen`` command: bench rules output and errors."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REFERENCE_SOURCE = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "ref_playout.c"
+
+
+def tengen(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tengen", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_bench_rules_json_has_the_figures():
+    done = tengen("bench", "rules", "--size", "5", "--size", "9", "--seconds", "0.3", "--json")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["size"] for line in lines] == [5, 9]
+    for line in lines:
+        assert line["playouts_per_s"] > 0 and line["playouts"] > 0
+        assert 0 < line["black_win_rate"] < 1 and line["moves_per_playout"] > line["size"]
+    assert abs(lines[1]["moves_per_playout"] - 107.37) < 5
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--size", "30"], "board size 30 is out of range"),
+    (["--seconds", "0"], "--seconds must be positive"),
+])
+def test_bench_rules_bad_arguments(args, message):
+    done = tengen("bench", "rules", *args)
+    assert done.returncode == 2 and message in done.stderr and done.stdout == ""
+
+
+def test_bench_rules_with_the_c_reference(tmp_path):
+    if not REFERENCE_SOURCE.exists() or not shutil.which("gcc"):
+        pytest.skip("the C reference (../shared/bench/ref_playout.c) or gcc is not here; it is a measuring tool only")
+    binary = tmp_path / "ref_playout"
+    subprocess.run(["gcc", "-O3", "-o", str(binary), str(REFERENCE_SOURCE), "-lm"], check=True)
+    done = tengen("bench", "rules", "--size", "9", "--seconds", "0.5", "--reference", str(binary), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["ratio"] == pytest.approx(result["playouts_per_s"] / result["reference_playouts_per_s"], rel=1e-2)
+    assert abs(result["reference_moves_per_playout"] - result["moves_per_playout"]) < 2

@@ -118,26 +118,9 @@ def move_effects_nb(b, p, c, mark, stamp):
 
 
 @njit(cache=True)
-def _atari_liberty_nb(b, s, mark):
-    """The single liberty of the chain through ``s`` (which is in atari)."""
-    npts = b[H_NP]
-    w = b[H_W]
-    col = HEADER + F_COLOR * npts
-    nxt = HEADER + F_NEXT * npts
-    t0 = s
-    while True:
-        for k in range(4):
-            t = s - w if k == 0 else (s - 1 if k == 1 else (s + 1 if k == 2 else s + w))
-            if b[col + t] == EMPTY:
-                return t
-        s = b[nxt + s]
-        if s == t0:
-            return 0
-
-
-@njit(cache=True)
-def _two_liberties_nb(b, s, out):
-    """Write the (exactly two) liberties of the chain through ``s`` into ``out``."""
+def _first_liberties_nb(b, s, out):
+    """Write up to two distinct liberties of the chain through ``s`` into ``out`` (length 2);
+    returns how many were found (0, 1 or 2)."""
     npts = b[H_NP]
     w = b[H_W]
     col = HEADER + F_COLOR * npts
@@ -151,10 +134,10 @@ def _two_liberties_nb(b, s, out):
                 out[n] = t
                 n += 1
                 if n == 2:
-                    return
+                    return n
         s = b[nxt + s]
         if s == t0:
-            return
+            return n
 
 
 @njit(cache=True)
@@ -185,8 +168,10 @@ def _extend_nb(b, s, mark, pair):
     if _can_capture_neighbour_nb(b, s):
         return 0
     defender = b[HEADER + F_COLOR * b[H_NP] + s]
-    liberty = _atari_liberty_nb(b, s, mark)
-    if liberty == 0 or legal_reason_nb(b, liberty, defender, False) != LEGAL:
+    if _first_liberties_nb(b, s, pair) == 0:
+        return 1
+    liberty = pair[0]
+    if legal_reason_nb(b, liberty, defender, False) != LEGAL:
         return 1
     play_nb(b, liberty, defender)
     liberties = chain_liberties_nb(b, s, mark)
@@ -194,7 +179,7 @@ def _extend_nb(b, s, mark, pair):
         return 0
     if liberties <= 1:
         return 1
-    _two_liberties_nb(b, s, pair)
+    _first_liberties_nb(b, s, pair)
     return 2
 
 
@@ -273,7 +258,7 @@ def _ladder_features_nb(b, p, c, mark):
             # the attacker to move: the escape works when no atari on it starts a working ladder
             escape = True
             pair = np.zeros(2, np.int64)
-            _two_liberties_nb(after, p, pair)
+            _first_liberties_nb(after, p, pair)
             for i in range(2):
                 a = pair[i]
                 if legal_reason_nb(after, a, o, False) != LEGAL:

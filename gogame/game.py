@@ -58,8 +58,10 @@ class Score:
 
 
 class GameState:
-    """A game in progress. ``play``/``undo`` mutate it; ``copy`` is cheap (one array copy per
-    stored position is not needed: the copy keeps only what legality needs)."""
+    """A game in progress: the board, whose turn it is, the move history (with a snapshot of the
+    board before each move, for undo and history features) and the positions seen (superko).
+    ``play``/``undo`` mutate it; ``copy`` copies the board and the lists, sharing the snapshots,
+    which are never written to."""
 
     def __init__(self, size: int = 19, komi: float = 7.5, rules: Rules = Rules()) -> None:
         self.size = check_size(size)

@@ -9,16 +9,8 @@ from gogame.coords import all_points, from_gtp, row_col
 from gogame.features import (FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49, FEATURES_HISTORY_17, feature_set)
 from gogame.features_nb import move_effects_nb
 from gogame.game import GameState
+from tests.gogame.helpers import random_game
 from gogame.symmetry import SYMMETRIES, transform_array, transform_point
-
-
-def random_game(size: int, moves: int, seed: int) -> GameState:
-    rng = np.random.default_rng(seed)
-    game = GameState(size, 7.5)
-    for _ in range(moves):
-        legal = game.legal_moves()
-        game.play(int(rng.choice(legal)) if len(legal) else 0)
-    return game
 
 
 def test_named_sets_and_plane_counts():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gogame.board_nb import BLACK, EMPTY, WHITE
+from gogame.board_nb import BLACK, WHITE
 from gogame.coords import all_points, from_gtp, on_board, row_col, to_gtp
 from gogame.game import GameState
 from gogame.playout_nb import make_rng_state, random_move_nb

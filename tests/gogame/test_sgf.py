@@ -5,25 +5,16 @@ import numpy as np
 import pytest
 
 from gogame.board_nb import BLACK, WHITE
-from gogame.coords import from_gtp
 from gogame.game import GameState
+from tests.gogame.helpers import random_game
 from gogame.handicap import fixed_handicap_points
 from gogame.rules import Rules
 from gogame.sgf import (GameRecord, LoadReport, SGFError, game_to_record, load_collection, load_game, read_sgf,
                         record_to_game, write_sgf)
 
 
-def random_game(size: int, moves: int, seed: int) -> GameState:
-    rng = np.random.default_rng(seed)
-    game = GameState(size, 6.5)
-    for _ in range(moves):
-        legal = game.legal_moves()
-        game.play(int(rng.choice(legal)) if len(legal) else 0)
-    return game
-
-
 def test_round_trip_keeps_everything(tmp_path):
-    game = random_game(13, 120, 0)
+    game = random_game(13, 120, 0, komi=6.5)
     record = game_to_record(game, black_name="Tengen", white_name="GNU Go", result="W+R")
     path = tmp_path / "game.sgf"
     path.write_bytes(write_sgf(record))
@@ -80,7 +71,7 @@ def test_missing_file():
 
 
 def test_bulk_loader_skips_and_counts_bad_files(tmp_path):
-    good = write_sgf(random_game(9, 40, 1))
+    good = write_sgf(random_game(9, 40, 1, komi=6.5))
     (tmp_path / "a.sgf").write_bytes(good)
     (tmp_path / "b.sgf").write_bytes(b"(;GM[1]SZ[9];B[ee];W[ee])")
     (tmp_path / "c.sgf").write_bytes(b"\xff\xfe garbage")

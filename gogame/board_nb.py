@@ -372,6 +372,29 @@ def chain_liberties_nb(b, p, mark):
 
 
 @njit(cache=True)
+def first_liberties_nb(b, s, out):
+    """Write up to two distinct liberties of the chain through ``s`` into ``out`` (length 2);
+    returns how many were found (0, 1 or 2)."""
+    npts = b[H_NP]
+    w = b[H_W]
+    col = HEADER + F_COLOR * npts
+    nxt = HEADER + F_NEXT * npts
+    n = 0
+    t0 = s
+    while True:
+        for k in range(4):
+            t = s - w if k == 0 else (s - 1 if k == 1 else (s + 1 if k == 2 else s + w))
+            if b[col + t] == EMPTY and (n == 0 or out[0] != t):
+                out[n] = t
+                n += 1
+                if n == 2:
+                    return n
+        s = b[nxt + s]
+        if s == t0:
+            return n
+
+
+@njit(cache=True)
 def region_owners_nb(b, owner):
     """Tromp-Taylor owner of every point into ``owner`` (length W*W): the stone's colour, or for
     an empty point the one colour its empty region touches (EMPTY when it touches both or none).

@@ -42,6 +42,7 @@ from .board_nb import (
     LEGAL,
     chain_in_atari_nb,
     chain_liberties_nb,
+    first_liberties_nb,
     is_eye_nb,
     legal_reason_nb,
     play_nb,
@@ -118,29 +119,6 @@ def move_effects_nb(b, p, c, mark, stamp):
 
 
 @njit(cache=True)
-def _first_liberties_nb(b, s, out):
-    """Write up to two distinct liberties of the chain through ``s`` into ``out`` (length 2);
-    returns how many were found (0, 1 or 2)."""
-    npts = b[H_NP]
-    w = b[H_W]
-    col = HEADER + F_COLOR * npts
-    nxt = HEADER + F_NEXT * npts
-    n = 0
-    t0 = s
-    while True:
-        for k in range(4):
-            t = s - w if k == 0 else (s - 1 if k == 1 else (s + 1 if k == 2 else s + w))
-            if b[col + t] == EMPTY and (n == 0 or out[0] != t):
-                out[n] = t
-                n += 1
-                if n == 2:
-                    return n
-        s = b[nxt + s]
-        if s == t0:
-            return n
-
-
-@njit(cache=True)
 def _can_capture_neighbour_nb(b, s):
     """True when some chain of the other colour touching the chain through ``s`` is in atari."""
     npts = b[H_NP]
@@ -168,7 +146,7 @@ def _extend_nb(b, s, mark, pair):
     if _can_capture_neighbour_nb(b, s):
         return 0
     defender = b[HEADER + F_COLOR * b[H_NP] + s]
-    if _first_liberties_nb(b, s, pair) == 0:
+    if first_liberties_nb(b, s, pair) == 0:
         return 1
     liberty = pair[0]
     if legal_reason_nb(b, liberty, defender, False) != LEGAL:
@@ -179,7 +157,7 @@ def _extend_nb(b, s, mark, pair):
         return 0
     if liberties <= 1:
         return 1
-    _first_liberties_nb(b, s, pair)
+    first_liberties_nb(b, s, pair)
     return 2
 
 
@@ -258,7 +236,7 @@ def _ladder_features_nb(b, p, c, mark):
             # the attacker to move: the escape works when no atari on it starts a working ladder
             escape = True
             pair = np.zeros(2, np.int64)
-            _first_liberties_nb(after, p, pair)
+            first_liberties_nb(after, p, pair)
             for i in range(2):
                 a = pair[i]
                 if legal_reason_nb(after, a, o, False) != LEGAL:

@@ -16,8 +16,12 @@ from numba import njit
 
 from .board_nb import (
     BLACK,
+    F_COLOR,
     F_EIDX,
     F_EMPTY,
+    F_HEAD,
+    H_LAST,
+    H_W,
     H_NEMPTY,
     H_NP,
     H_SIZE,
@@ -25,6 +29,9 @@ from .board_nb import (
     LEGAL,
     WHITE,
     area_score_nb,
+    chain_in_atari_nb,
+    chain_liberties_nb,
+    first_liberties_nb,
     is_eye_nb,
     legal_reason_nb,
     pass_nb,
@@ -159,3 +166,62 @@ def ownership_nb(start, to_move, n_playouts, rng_state, ownership):
     for p in range(ownership.shape[0]):
         ownership[p] /= n_playouts
     return score_total / n_playouts
+
+
+@njit(cache=True)
+def _urgent_move_nb(b, c):
+    """A capture-aware reply to the last move, or 0: capture an opponent chain next to it that is
+    in atari, else save an own chain next to it that is in atari by extending (when that leaves
+    it two or more liberties)."""
+    last = b[H_LAST]
+    if last == 0:
+        return 0
+    npts = b[H_NP]
+    w = b[H_W]
+    col = HEADER + F_COLOR * npts
+    head = HEADER + F_HEAD * npts
+    mark = np.zeros(npts, np.int64)
+    liberties = np.zeros(2, np.int64)
+    for k in range(5):
+        q = last if k == 4 else (last - w if k == 0 else (last - 1 if k == 1 else (last + 1 if k == 2 else last + w)))
+        cq = b[col + q]
+        if cq != BLACK and cq != WHITE:
+            continue
+        if not chain_in_atari_nb(b, b[head + q]):
+            continue
+        first_liberties_nb(b, q, liberties)
+        liberty = liberties[0]
+        if legal_reason_nb(b, liberty, c, False) != LEGAL:
+            continue
+        if cq != c:
+            return liberty  # capture
+        trial = b.copy()
+        play_nb(trial, liberty, c)
+        if chain_liberties_nb(trial, liberty, mark) >= 2:
+            return liberty  # escape
+    return 0
+
+
+@njit(cache=True)
+def capture_aware_playout_nb(b, to_move, rng_state, max_stones):
+    """A playout whose players answer the last move by capturing or escaping when a chain next to
+    it is in atari (``_urgent_move_nb``), and play uniformly random non-eye moves otherwise.
+    Ends at two passes or ``max_stones`` stones. Mutates ``b``; returns the area score."""
+    c = to_move
+    consecutive_passes = 0
+    stones = 0
+    while stones < max_stones:
+        p = _urgent_move_nb(b, c)
+        if p == 0 or is_eye_nb(b, p, c):
+            p = random_move_nb(b, c, rng_state)
+        if p != 0:
+            play_nb(b, p, c)
+            consecutive_passes = 0
+            stones += 1
+        else:
+            pass_nb(b)
+            consecutive_passes += 1
+            if consecutive_passes >= 2:
+                break
+        c = 3 - c
+    return area_score_nb(b)

@@ -52,9 +52,63 @@ def _bench_rules(args) -> int:
     return 0
 
 
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    limits = parser.add_mutually_exclusive_group()
+    limits.add_argument("--visits", type=int, help="playouts per move")
+    limits.add_argument("--time", type=float, metavar="SECONDS", help="seconds per move (default 3 when no time system is set)")
+    parser.add_argument("--config", metavar="FILE", help="TOML settings file")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a setting, e.g. rules.ko=simple, rules.suicide=true, komi=6.5, boardsize=9")
+
+
+def _engine_config(args):
+    from gtp.config import load_config, parse_set_options
+
+    overrides = parse_set_options(args.set)
+    if args.visits is not None:
+        overrides["visits"] = str(args.visits)
+    if args.time is not None:
+        overrides["time"] = str(args.time)
+    return load_config(args.config, overrides)
+
+
+def _gtp(args) -> int:
+    from gtp.engine import GtpEngine
+    from gtp.server import serve
+
+    config = _engine_config(args)
+    protocol_out = sys.stdout
+    sys.stdout = sys.stderr  # nothing but protocol text may reach the controller
+    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    engine = GtpEngine(config, log=log)
+    log(f"Tengen GTP engine ready (flat Monte Carlo player; rules {config.rules}); warming up")
+    engine.searcher.warm_up()
+    serve(engine, sys.stdin.buffer, protocol_out)
+    return 0
+
+
+def _play(args) -> int:
+    from gogame.board_nb import BLACK, WHITE
+    from gtp.engine import GtpEngine
+    from gtp.terminal import play_in_terminal
+
+    config = _engine_config(args)
+    engine = GtpEngine(config)
+    engine.searcher.warm_up()
+    play_in_terminal(engine, BLACK if args.color == "black" else WHITE, input, sys.stdout)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tengen", description="Tengen, an AlphaGo-style Go engine")
     subparsers = parser.add_subparsers(dest="command", required=True)
+    gtp = subparsers.add_parser("gtp", help="speak GTP on stdin/stdout (for Sabaki, GoGui, match runners)")
+    _add_engine_options(gtp)
+    gtp.set_defaults(handler=_gtp)
+    play = subparsers.add_parser("play", help="play a game against the engine in the terminal")
+    _add_engine_options(play)
+    play.add_argument("--color", choices=["black", "white"], default="black", help="your colour (default black)")
+    play.set_defaults(handler=_play)
     _add_bench(subparsers)
     return parser
 

@@ -1,0 +1,1 @@
+"""Search: turns positions into moves and the statistics the GTP analysis shows."""

@@ -1,0 +1,144 @@
+"""Flat Monte Carlo search: a UCB1 bandit over the root's legal moves, each pull one
+capture-aware playout (:func:`gogame.playout_nb.capture_aware_playout_nb`).
+
+The engine's player until the MCTS lands, and always the player without network weights. The
+bandit loop runs in numba in chunks; between chunks Python checks the limits and the stop
+request and reports progress, so analysis streams and interrupts stay responsive.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from numba import njit
+
+from gogame import board_nb as nb
+from gogame.board_nb import BLACK, WHITE
+from gogame.game import GameState
+from gogame.playout_nb import capture_aware_playout_nb, make_rng_state
+
+from .result import MoveStats, SearchLimits, SearchResult
+
+
+@dataclass(frozen=True)
+class FlatConfig:
+    """``exploration``: UCB1 constant; ``chunk_seconds``: how long one numba chunk may run
+    before Python looks at the clock and the stop request; ``seed`` for the playouts."""
+
+    exploration: float = 0.7
+    chunk_seconds: float = 0.02
+    seed: int = 0
+
+
+@njit(cache=True)
+def flat_bandit_nb(b, to_move, candidates, visits, wins, pulls, komi, exploration, rng_state, ownership, owner):
+    """``pulls`` UCB1 pulls over ``candidates`` from position ``b`` (not mutated): each plays the
+    candidate, then a capture-aware playout. ``visits``/``wins`` (side to move's wins) and
+    ``ownership`` (+1 per Black-owned point per playout) accumulate; ``owner`` is scratch."""
+    size = b[nb.H_SIZE]
+    max_stones = 3 * size * size
+    scratch = b.copy()
+    total = 0
+    for i in range(visits.shape[0]):
+        total += visits[i]
+    for _ in range(pulls):
+        chosen = 0
+        best = -1.0
+        log_total = math.log(total + 1.0)
+        for i in range(candidates.shape[0]):
+            if visits[i] == 0:
+                chosen = i
+                break
+            score = wins[i] / visits[i] + exploration * math.sqrt(log_total / visits[i])
+            if score > best:
+                best = score
+                chosen = i
+        scratch[:] = b
+        nb.play_nb(scratch, candidates[chosen], to_move)
+        margin = capture_aware_playout_nb(scratch, 3 - to_move, rng_state, max_stones) - komi
+        if (margin > 0 and to_move == BLACK) or (margin < 0 and to_move == WHITE):
+            wins[chosen] += 1.0
+        elif margin == 0:
+            wins[chosen] += 0.5
+        visits[chosen] += 1
+        total += 1
+        nb.region_owners_nb(scratch, owner)
+        for p in range(owner.shape[0]):
+            if owner[p] == BLACK:
+                ownership[p] += 1.0
+            elif owner[p] == WHITE:
+                ownership[p] -= 1.0
+
+
+class FlatMonteCarlo:
+    """``search(game, limits, ...)`` -> SearchResult for the side to move of ``game``."""
+
+    def __init__(self, config: FlatConfig = FlatConfig()) -> None:
+        self.config = config
+        self.rng_state = make_rng_state(config.seed)
+
+    def warm_up(self) -> None:
+        """Compile (or load from the numba cache) the kernels, so the first move is not slow."""
+        self.search(GameState(5, 0.5), SearchLimits(visits=4))
+
+    def candidates(self, game: GameState) -> np.ndarray:
+        """Legal moves that do not fill the mover's own true eye."""
+        legal = game.legal_moves()
+        return np.array([p for p in legal if not game.board.is_eye(int(p), game.to_move)], np.int64)
+
+    def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
+               on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0) -> SearchResult:
+        """Search until a limit or ``should_stop()``; ``on_progress`` gets a snapshot every
+        ``progress_interval`` seconds."""
+        start = time.perf_counter()
+        candidates = self.candidates(game)
+        width = game.size + 2
+        visits = np.zeros(len(candidates), np.int64)
+        wins = np.zeros(len(candidates), np.float64)
+        ownership = np.zeros(width * width, np.float64)
+        owner = np.zeros(width * width, np.int64)
+        if len(candidates) == 0:
+            return self._result(game, candidates, visits, wins, ownership, time.perf_counter() - start)
+        pulls = 8
+        last_report = start
+        while True:
+            elapsed = time.perf_counter() - start
+            done = int(visits.sum())
+            if limits.visits is not None and done >= limits.visits:
+                break
+            if limits.seconds is not None and elapsed >= limits.seconds:
+                break
+            if should_stop():
+                break
+            if limits.visits is not None:
+                pulls = min(pulls, limits.visits - done)
+            chunk_start = time.perf_counter()
+            flat_bandit_nb(game.board.array, game.to_move, candidates, visits, wins, pulls, game.komi,
+                           self.config.exploration, self.rng_state, ownership, owner)
+            chunk_time = time.perf_counter() - chunk_start
+            # size the next chunk so that it takes about chunk_seconds
+            pulls = max(1, min(4 * pulls, int(pulls * self.config.chunk_seconds / max(chunk_time, 1e-6))))
+            now = time.perf_counter()
+            if on_progress is not None and now - last_report >= progress_interval:
+                last_report = now
+                on_progress(self._result(game, candidates, visits, wins, ownership, now - start))
+        return self._result(game, candidates, visits, wins, ownership, time.perf_counter() - start)
+
+    def _result(self, game, candidates, visits, wins, ownership, seconds) -> SearchResult:
+        total = int(visits.sum())
+        prior = 1.0 / len(candidates) if len(candidates) else 0.0
+        stats = []
+        for pt, n, w in zip(candidates, visits, wins):
+            if n == 0:
+                continue
+            rate = w / n
+            lcb = rate - 1.96 * math.sqrt(max(rate * (1 - rate), 0.25 / n) / n)
+            stats.append(MoveStats(int(pt), int(n), float(rate), prior, float(lcb), [int(pt)]))
+        stats.sort(key=lambda s: (s.visits, s.winrate), reverse=True)
+        root = float(wins.sum() / total) if total else 0.5
+        width = game.size + 2
+        owned = ownership.reshape(width, width)[1:-1, 1:-1] / total if total else None
+        return SearchResult(game.to_move, stats, total, root, owned, seconds)

@@ -1,0 +1,47 @@
+"""What a search returns: per-move statistics, the root value and ownership. Plain data, so that
+GTP, self-play and training can use it without knowing which search produced it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SearchLimits:
+    """When to stop: after ``visits`` playouts/simulations, after ``seconds``, or (both None)
+    only when asked to (analysis)."""
+
+    visits: int | None = None
+    seconds: float | None = None
+
+
+@dataclass
+class MoveStats:
+    """One candidate of the root. ``winrate`` and ``lcb`` are from the side to move's view
+    (0..1); ``move`` and ``pv`` are points (0 = pass)."""
+
+    move: int
+    visits: int
+    winrate: float
+    prior: float
+    lcb: float
+    pv: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    """A search's findings for ``to_move``: candidates best first, the root win rate (side to
+    move's view), ``ownership`` (size, size) in -1..1 from Black's view (None when not
+    computed), and the visits and seconds spent."""
+
+    to_move: int
+    moves: list[MoveStats]
+    visits: int
+    winrate: float
+    ownership: np.ndarray | None
+    seconds: float
+
+    @property
+    def best(self) -> MoveStats | None:
+        return self.moves[0] if self.moves else None

@@ -28,6 +28,7 @@ from .protocol import Command, format_response, header
 from .timecontrol import TimeManager, TimeSettings
 
 ENGINE_NAME = "Tengen"
+MAX_SGF_BYTES = 10_000_000
 
 
 class GtpFailure(Exception):
@@ -363,8 +364,11 @@ class GtpEngine:
         if not 1 <= len(args) <= 2:
             raise GtpFailure("syntax error")
         move_number = _parse_int(args[1]) if len(args) == 2 else None
+        path = Path(args[0])
         try:
-            game = load_game(Path(args[0]), self.rules)
+            if not path.is_file() or path.stat().st_size > MAX_SGF_BYTES:
+                raise SGFError(str(path), "not a regular file of at most 10 MB")
+            game = load_game(path, self.rules)
         except SGFError as error:
             self.log(str(error))
             raise GtpFailure("cannot load file") from None
@@ -500,7 +504,9 @@ class GtpEngine:
     def _analysis_for(self, args: list[str]) -> SearchResult:
         color = parse_color(args[0]) if args else self.game.to_move
         self.game.to_move = color
-        result = self.searcher.search(self.game, SearchLimits(seconds=min(self._limits(color).seconds or 1.0, 2.0)),
+        limits = self._limits(color)
+        seconds = min(limits.seconds, 2.0) if limits.seconds is not None else 2.0
+        result = self.searcher.search(self.game, SearchLimits(visits=limits.visits, seconds=seconds),
                                       should_stop=self._interrupted)
         self.last_result = result
         return result

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
+MAX_ID_DIGITS = 18  # a longer digit run is no id (it would not fit 64 bits), just an unknown command
+
+
 @dataclass(frozen=True)
 class Command:
     """A parsed command line: ``id`` (None when absent), lower-case ``name`` and ``args``."""
@@ -29,7 +32,7 @@ def parse(line: str) -> Command:
     """Parse a preprocessed, non-empty line into id, name and arguments."""
     tokens = line.split()
     command_id = None
-    if tokens[0].isdigit() and tokens[0].isascii():
+    if tokens[0].isdigit() and tokens[0].isascii() and len(tokens[0]) <= MAX_ID_DIGITS:
         command_id = int(tokens[0])
         tokens = tokens[1:]
     if not tokens:

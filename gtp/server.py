@@ -8,7 +8,7 @@ import threading
 from typing import BinaryIO, TextIO
 
 from .engine import GtpEngine
-from .protocol import parse, preprocess
+from .protocol import format_response, parse, preprocess
 
 INTERRUPT_COMMENT = "# interrupt"
 
@@ -42,6 +42,10 @@ def serve(engine: GtpEngine, source: BinaryIO, sink: TextIO) -> None:
         if not line:
             continue
         interrupt.clear()
-        engine.execute(parse(line), write, input_pending=lambda: not lines.empty(), interrupted=interrupt.is_set)
+        command = parse(line)
+        try:
+            engine.execute(command, write, input_pending=lambda: not lines.empty(), interrupted=interrupt.is_set)
+        except Exception as error:  # the engine answers every command itself; this is the last guard
+            write(format_response(command.id, False, f"internal error: {error}"))
         if engine.quit_requested:
             break

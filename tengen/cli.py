@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 
@@ -84,7 +85,11 @@ def _gtp(args) -> int:
     log(f"Tengen GTP engine ready (flat Monte Carlo player; rules {config.rules}); warming up")
     engine.searcher.warm_up()
     serve(engine, sys.stdin.buffer, protocol_out)
-    return 0
+    protocol_out.flush()
+    sys.stderr.flush()
+    # the reader thread may still be blocked on stdin (a controller that sent quit keeps the
+    # pipe open); a normal interpreter exit would abort on its buffer lock, so leave directly
+    os._exit(0)
 
 
 def _play(args) -> int:

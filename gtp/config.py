@@ -44,7 +44,7 @@ class EngineConfig:
         return asdict(self)
 
 
-def _parse_value(key: str, text: str, current):
+def _parse_value(key: str, text: str):
     if key == "rules.suicide":
         lowered = text.lower()
         if lowered not in ("true", "false"):
@@ -76,14 +76,14 @@ def apply_settings(config: EngineConfig, settings: dict[str, object]) -> EngineC
             rules = NAMED_RULES[str(value).lower()]
             continue
         if key.startswith("rules.") and key[6:] in rule_names:
-            parsed = _parse_value(key, value, None) if isinstance(value, str) else value
+            parsed = _parse_value(key, value) if isinstance(value, str) else value
             rules = rules.with_changes(**{key[6:]: parsed})
             continue
         if key not in names:
             known = sorted(names) + sorted(f"rules.{n}" for n in rule_names) + ["rules"]
             raise ValueError(f"unknown setting {key!r}: known settings are {', '.join(known)}")
         try:
-            changes[key] = _parse_value(key, value, getattr(config, key)) if isinstance(value, str) else value
+            changes[key] = _parse_value(key, value) if isinstance(value, str) else value
         except ValueError:
             raise ValueError(f"bad value {value!r} for setting {key!r}") from None
     return replace(config, rules=rules, **changes)

@@ -82,6 +82,8 @@ class GtpEngine:
         self.game = GameState(self.size, self.komi, self.rules)
         self.last_result: SearchResult | None = None
         self.quit_requested = False
+        self._input_pending: Callable[[], bool] = lambda: False
+        self._interrupted: Callable[[], bool] = lambda: False
         self.commands: dict[str, Callable[[list[str]], str]] = {
             "protocol_version": lambda args: "2",
             "name": lambda args: ENGINE_NAME,

@@ -72,25 +72,25 @@ class TimeManager:
         return not s.unlimited and (s.main > 0 or s.period > 0)
 
     def budget(self, color: int, empty_points: int) -> float | None:
-        """Seconds to think for ``color``'s next move, None without a time limit."""
+        """Seconds to think for ``color``'s next move, None without a time limit. The plan never
+        exceeds what the clock holds now minus the lag."""
         if not self.limited:
             return None
         s, clock = self.settings, self.clocks[color]
         moves_left = max(12, empty_points // 3)
         if clock.in_main_time:
-            plan = clock.seconds / moves_left
-            if s.period > 0:  # overtime follows: main time can be spent a little faster
-                plan += 0.5 * self._overtime_budget(s.period, s.stones or 1)
-            spendable = clock.seconds + (self._overtime_budget(s.period, s.stones or 1) if s.period > 0 else 0)
+            overtime = self._overtime_share(s.period, s.stones or 1) if s.period > 0 else 0.0
+            plan = clock.seconds / moves_left + 0.5 * overtime  # overtime follows: spend a little faster
+            hard_limit = clock.seconds + overtime
         else:
-            plan = self._overtime_budget(clock.seconds, clock.stones or 1)
-            spendable = plan
-        return max(0.05, min(plan, spendable - self.lag))
+            plan = self._overtime_share(clock.seconds, clock.stones or 1)
+            hard_limit = clock.seconds
+        return max(0.05, min(plan, hard_limit - self.lag))
 
-    def _overtime_budget(self, seconds: float, stones: int) -> float:
+    def _overtime_share(self, seconds: float, stones: int) -> float:
         if self.settings.stones > 0:  # Canadian: share the period among its stones
-            return max(0.05, 0.9 * seconds / max(stones, 1) - self.lag)
-        return max(0.05, 0.8 * seconds - self.lag)  # Japanese: each period, used once
+            return 0.9 * seconds / max(stones, 1)
+        return 0.8 * seconds  # Japanese: each move gets the period
 
     def charge(self, color: int, seconds: float) -> None:
         """Take ``seconds`` of thinking off ``color``'s clock."""

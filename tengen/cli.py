@@ -5,6 +5,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 
 def _add_bench(subparsers) -> None:
@@ -104,6 +105,31 @@ def _play(args) -> int:
     return 0
 
 
+def _match(args) -> int:
+    from gogame.rules import Rules
+    from selfplay.match import MatchConfig, play_match
+
+    if args.games < 1:
+        raise ValueError(f"--games must be at least 1, got {args.games}")
+    config = MatchConfig(size=args.size, komi=args.komi, rules=Rules(ko="simple"),
+                         sgf_dir=None if args.sgf_dir is None else Path(args.sgf_dir))
+
+    def progress(number: int, report) -> None:
+        flag = f"  DISAGREEMENTS: {report.disagreements}" if report.disagreements else ""
+        print(f"game {number + 1}/{args.games}: {report.black} (B) vs {report.white} (W): {report.result} "
+              f"after {report.moves} moves{flag}", file=sys.stderr, flush=True)
+
+    summary = play_match(args.engine_a, args.engine_b, args.games, config, on_game=progress)
+    low, high = summary.interval()
+    result = {"games": summary.games, "wins_a": summary.wins_a, "win_rate_a": round(summary.win_rate, 4),
+              "interval95": [round(low, 4), round(high, 4)],
+              "disagreements": sum(len(r.disagreements) for r in summary.reports)}
+    print(json.dumps(result) if args.json else
+          f"A wins {summary.wins_a:g}/{summary.games} = {summary.win_rate:.1%} (95% interval {low:.1%}..{high:.1%}), "
+          f"{result['disagreements']} disagreements")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tengen", description="Tengen, an AlphaGo-style Go engine")
     subparsers = parser.add_subparsers(dest="command", required=True)
@@ -114,6 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(play)
     play.add_argument("--color", choices=["black", "white"], default="black", help="your colour (default black)")
     play.set_defaults(handler=_play)
+    match = subparsers.add_parser("match", help="referee games between two GTP engines (colours alternate)")
+    match.add_argument("engine_a", help='GTP command line of engine A, e.g. "tengen gtp --visits 2000"')
+    match.add_argument("engine_b", help='GTP command line of engine B, e.g. "/usr/games/gnugo --mode gtp --level 10"')
+    match.add_argument("--games", type=int, default=2)
+    match.add_argument("--size", type=int, default=9)
+    match.add_argument("--komi", type=float, default=7.5)
+    match.add_argument("--sgf-dir", metavar="DIR", help="write every game as SGF here")
+    match.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    match.set_defaults(handler=_match)
     _add_bench(subparsers)
     return parser
 

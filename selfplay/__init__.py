@@ -1,0 +1,1 @@
+"""Self-play and matches: games between players or GTP engines, results and strength."""

@@ -1,0 +1,171 @@
+"""The match referee: plays games between two GTP engines and checks them move by move.
+
+The referee keeps its own GameState, so every move is checked three ways: the engine that made
+it, the opponent engine that must accept it (``play``), and the rules engine. At the end both
+engines are asked for ``final_score``. Disagreements are collected, not fatal, so a match report
+shows every one of them.
+"""
+from __future__ import annotations
+
+import math
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from gogame.board_nb import BLACK, WHITE
+from gogame.coords import CoordinateError, from_gtp, to_gtp
+from gogame.game import GameState
+from gogame.rules import IllegalMove, Rules
+from gogame.sgf import game_to_record, write_sgf
+from gtp.client import GtpClient, GtpError
+
+COLOR_NAMES = {BLACK: "black", WHITE: "white"}
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """Board ``size``, ``komi``, the referee's ``rules``, a move cap, and where SGFs go."""
+
+    size: int = 9
+    komi: float = 7.5
+    rules: Rules = field(default_factory=lambda: Rules(ko="simple"))
+    max_moves: int | None = None
+    sgf_dir: Path | None = None
+
+
+@dataclass
+class GameReport:
+    """One refereed game: result (``B+3.5``, ``W+R``, ...), the engines' own final scores and
+    every disagreement found on the way."""
+
+    black: str
+    white: str
+    result: str
+    moves: int
+    final_scores: dict[str, str] = field(default_factory=dict)
+    disagreements: list[str] = field(default_factory=list)
+    sgf: bytes = b""
+
+    @property
+    def winner(self) -> int:
+        return BLACK if self.result.startswith("B+") else (WHITE if self.result.startswith("W+") else 0)
+
+
+def _start(command: str) -> GtpClient:
+    return GtpClient(shlex.split(command))
+
+
+def play_game(black_command: str, white_command: str, config: MatchConfig = MatchConfig(),
+              on_move: Callable[[GameState], None] | None = None) -> GameReport:
+    """Referee one game between two engines started from their command lines."""
+    engines = {BLACK: _start(black_command), WHITE: _start(white_command)}
+    names = {}
+    try:
+        for color, engine in engines.items():
+            engine.send(f"boardsize {config.size}")
+            engine.send("clear_board")
+            engine.send(f"komi {config.komi}")
+            names[color] = engine.send("name")
+        return _referee(engines, names, config, on_move)
+    finally:
+        for engine in engines.values():
+            engine.close()
+
+
+def _referee(engines, names, config: MatchConfig, on_move) -> GameReport:
+    game = GameState(config.size, config.komi, config.rules)
+    report = GameReport(names[BLACK], names[WHITE], "", 0)
+    max_moves = config.max_moves or 4 * config.size * config.size
+    color = BLACK
+    result = ""
+    while not game.is_over and len(game.moves) < max_moves:
+        name = COLOR_NAMES[color]
+        reply = engines[color].send(f"genmove {name}").strip()
+        if reply.lower() == "resign":
+            result = "W+R" if color == BLACK else "B+R"
+            break
+        try:
+            pt = from_gtp(reply, config.size)
+            game.play(pt, color)
+        except (CoordinateError, IllegalMove) as error:
+            report.disagreements.append(f"move {len(game.moves) + 1}: {names[color]} played {name} {reply}, "
+                                        f"which the referee rejects ({error})")
+            result = "W+F" if color == BLACK else "B+F"  # forfeit
+            break
+        try:
+            engines[3 - color].send(f"play {name} {to_gtp(pt, config.size)}")
+        except GtpError as error:
+            report.disagreements.append(f"move {len(game.moves)}: {names[3 - color]} refused {name} {reply} ({error})")
+        if on_move is not None:
+            on_move(game)
+        color = 3 - color
+    report.moves = len(game.moves)
+    for side, engine in engines.items():
+        try:
+            report.final_scores[names[side] if names[BLACK] != names[WHITE] else COLOR_NAMES[side]] = \
+                engine.send("final_score").strip()
+        except GtpError as error:
+            report.final_scores[COLOR_NAMES[side]] = f"? {error}"
+    if not result:
+        scores = set(report.final_scores.values())
+        if len(scores) != 1:
+            report.disagreements.append(f"final_score differs: {report.final_scores}")
+        result = sorted(scores)[0] if scores else game.result()
+    report.result = result
+    record = game_to_record(game, black_name=names[BLACK], white_name=names[WHITE], result=result)
+    report.sgf = write_sgf(record)
+    if config.sgf_dir is not None:
+        config.sgf_dir.mkdir(parents=True, exist_ok=True)
+        index = len(list(config.sgf_dir.glob("game-*.sgf")))
+        (config.sgf_dir / f"game-{index:05d}.sgf").write_bytes(report.sgf)
+    return report
+
+
+def wilson_interval(wins: float, games: int, z: float = 1.96) -> tuple[float, float]:
+    """95% (z = 1.96) Wilson score interval of a win rate."""
+    if games == 0:
+        return 0.0, 1.0
+    rate = wins / games
+    denominator = 1 + z * z / games
+    centre = (rate + z * z / (2 * games)) / denominator
+    half = z * math.sqrt(rate * (1 - rate) / games + z * z / (4 * games * games)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass
+class MatchSummary:
+    """Wins of engine A (the first command) over ``games`` with colours alternating."""
+
+    games: int = 0
+    wins_a: float = 0.0
+    reports: list[GameReport] = field(default_factory=list)
+
+    @property
+    def win_rate(self) -> float:
+        return self.wins_a / self.games if self.games else 0.0
+
+    def interval(self) -> tuple[float, float]:
+        return wilson_interval(self.wins_a, self.games)
+
+
+def play_match(command_a: str, command_b: str, games: int, config: MatchConfig = MatchConfig(),
+               on_game: Callable[[int, GameReport], None] | None = None) -> MatchSummary:
+    """``games`` games, A taking Black in the even-numbered ones."""
+    summary = MatchSummary()
+    for number in range(games):
+        a_black = number % 2 == 0
+        report = play_game(command_a if a_black else command_b, command_b if a_black else command_a, config)
+        summary.games += 1
+        a_color = BLACK if a_black else WHITE
+        if report.winner == a_color:
+            summary.wins_a += 1
+        elif report.winner == 0:
+            summary.wins_a += 0.5
+        summary.reports.append(report)
+        if on_game is not None:
+            on_game(number, report)
+    return summary
+
+
+__all__ = ["MatchConfig", "GameReport", "MatchSummary", "play_game", "play_match", "wilson_interval"]

@@ -1,0 +1,47 @@
+"""Engine settings from defaults, a TOML file and --set overrides, with clear errors."""
+from __future__ import annotations
+
+import pytest
+
+from gtp.config import EngineConfig, load_config, parse_set_options
+
+
+def test_set_overrides_rules_and_values(tmp_path):
+    config = load_config(None, parse_set_options(["rules.ko=simple", "rules.suicide=true", "komi=6.5",
+                                                  "boardsize=9", "visits=800", "rules.scoring=territory"]))
+    assert (config.rules.ko, config.rules.suicide, config.rules.scoring) == ("simple", True, "territory")
+    assert (config.komi, config.boardsize, config.visits) == (6.5, 9, 800)
+    assert load_config(None, {"rules": "japanese"}).rules.ko == "simple"
+
+
+def test_toml_file_then_overrides(tmp_path):
+    path = tmp_path / "tengen.toml"
+    path.write_text('komi = 5.5\ntime = 2.0\n[rules]\nko = "situational"\n')
+    config = load_config(path, {"komi": "7"})
+    assert (config.komi, config.time, config.rules.ko) == (7.0, 2.0, "situational")
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"colour": "red"}, "unknown setting 'colour'"),
+    ({"rules.ko": "japanese"}, "unknown ko rule 'japanese'"),
+    ({"rules.suicide": "maybe"}, "rules.suicide must be true or false"),
+    ({"visits": "lots"}, "bad value 'lots' for setting 'visits'"),
+    ({"boardsize": "30"}, "board size 30 is out of range"),
+    ({"visits": "0"}, "visits must be at least 1"),
+    ({"rules": "chess"}, "unknown rules 'chess'"),
+])
+def test_bad_settings_say_what_is_wrong(settings, message):
+    with pytest.raises(ValueError, match=message):
+        load_config(None, settings)
+
+
+def test_bad_files_and_options(tmp_path):
+    with pytest.raises(ValueError, match="cannot read config file"):
+        load_config(tmp_path / "missing.toml", {})
+    broken = tmp_path / "broken.toml"
+    broken.write_text("komi = = 3")
+    with pytest.raises(ValueError, match="not valid TOML"):
+        load_config(broken, {})
+    with pytest.raises(ValueError, match="--set expects key=value"):
+        parse_set_options(["komi"])
+    assert EngineConfig().to_dict()["rules"]["ko"] == "positional"

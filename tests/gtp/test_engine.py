@@ -1,0 +1,132 @@
+"""The engine in-process: analysis streams and their stopping, interrupts, resignation, passing,
+GoGui analyze commands, and the terminal front end."""
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+
+from gogame.board_nb import BLACK
+from gtp.config import EngineConfig
+from gtp.engine import GtpEngine
+from gtp.protocol import parse
+from gtp.terminal import play_in_terminal
+
+
+def run(engine: GtpEngine, line: str, **io_hooks) -> str:
+    out: list[str] = []
+    engine.execute(parse(line), out.append, **io_hooks)
+    return "".join(out)
+
+
+def stop_after(seconds: float):
+    start = time.monotonic()
+    return lambda: time.monotonic() - start > seconds
+
+
+@pytest.fixture
+def engine():
+    engine = GtpEngine(EngineConfig(boardsize=9, visits=400, seed=1, ownership_playouts=100))
+    engine.searcher.warm_up()
+    return engine
+
+
+@pytest.mark.parametrize("command", ["lz-analyze B 10", "kata-analyze b interval 10", "7 lz-analyze 10"])
+def test_analysis_streams_until_input_then_closes_with_one_blank_line(engine, command):
+    text = run(engine, command, input_pending=stop_after(0.5))
+    head, *lines = text.split("\n")
+    assert head == ("=7" if command.startswith("7") else "=")
+    assert text.endswith("\n\n") and not text.endswith("\n\n\n")
+    info = [line for line in lines if line]
+    assert len(info) >= 2 and all(line.startswith("info move ") for line in info)
+    winrates = [float(w) for w in re.findall(r"winrate (\S+)", info[-1])]
+    assert all(0 <= w <= (10000 if command.startswith(("lz", "7")) else 1) for w in winrates)
+    assert all(" pv " in block for block in info[-1].split("info ")[1:])
+
+
+def test_kata_ownership_is_from_the_side_to_move(engine):
+    walls = " ".join(f"{col}{row}" for col in "CG" for row in range(1, 10))
+    assert run(engine, f"set_free_handicap {walls}") == "=\n\n"  # two black walls: Black owns most
+    for color, sign in (("B", 1), ("W", -1)):
+        text = run(engine, f"kata-analyze {color} 10 ownership true", input_pending=stop_after(0.3))
+        last = [line for line in text.split("\n") if line.startswith("info")][-1]
+        values = [float(v) for v in last.split(" ownership ")[1].split()]
+        assert len(values) == 81 and all(-1 <= v <= 1 for v in values)
+        assert sign * sum(values) / 81 > 0.3
+
+
+@pytest.mark.parametrize("command, error", [
+    ("lz-analyze B 10 ownership true", "?7 cannot parse analyze tags"),
+    ("kata-analyze B 10 frobnicate 3", "?7 unknown or bad key frobnicate"),
+    ("kata-analyze B 10 ownership maybe", "?7 ownership expects true or false"),
+    ("kata-analyze B interval", "?7 missing value for interval"),
+])
+def test_bad_analysis_arguments_fail_cleanly(engine, command, error):
+    assert run(engine, f"7 {command}") == f"{error}\n\n"
+
+
+def test_genmove_analyze_streams_then_plays(engine):
+    engine.config = EngineConfig(boardsize=9, time=0.4, seed=1)
+    text = run(engine, "kata-genmove_analyze W 5")
+    lines = text.split("\n")
+    assert lines[0] == "=" and text.endswith("\n\n")
+    play = [line for line in lines if line.startswith("play ")]
+    assert len(play) == 1 and any(line.startswith("info ") for line in lines)
+    assert engine.game.moves[-1].color == 2
+
+
+def test_interrupt_stops_a_long_genmove(engine):
+    engine.config = EngineConfig(boardsize=9, time=60.0)
+    start = time.monotonic()
+    text = run(engine, "genmove b", interrupted=stop_after(0.3))
+    assert time.monotonic() - start < 10 and re.fullmatch(r"= [A-HJ][1-9]\n\n", text)
+
+
+def test_time_left_is_respected(engine):
+    engine.config = EngineConfig(boardsize=9)
+    run(engine, "time_settings 0 2 1")  # Canadian: 2 seconds for every move
+    start = time.monotonic()
+    assert run(engine, "genmove b").startswith("= ")
+    assert time.monotonic() - start < 2.0
+
+
+def test_resigns_when_hopeless_and_passes_when_passing_wins(engine):
+    engine.config = EngineConfig(boardsize=9, visits=400, resign_min_visits=200, resign_threshold=0.05,
+                                 ownership_playouts=100)
+    run(engine, "komi 150")
+    assert run(engine, "genmove b") == "= resign\n\n"
+    assert engine.game.moves == []  # resigning plays nothing
+    run(engine, "komi 0.5")
+    for move in ("play b E5", "play w pass"):
+        run(engine, move)
+    assert run(engine, "genmove b") == "= pass\n\n"  # Black owns the board: passing ends it, won
+
+
+def test_gogui_analyze_commands_answer_in_their_formats(engine):
+    entries = run(engine, "gogui-analyze_commands")[2:].strip().split("\n")
+    assert len(entries) == 3
+    for entry in entries:
+        kind, label, command = entry.split("/")
+        text = run(engine, command.replace("%m", "b"))
+        assert text.startswith("= ") or text.startswith("=\n")
+        body = text[1:].strip()
+        if kind == "dboard":
+            rows = body.split("\n")
+            assert len(rows) == 9 and all(len(row.split()) == 9 for row in rows)
+        elif "heat" in label.lower():
+            assert all(re.fullmatch(r"INFLUENCE [A-HJ][1-9] [01]\.\d\d", line) for line in body.split("\n"))
+        else:
+            assert re.fullmatch(r"VAR b [A-HJ][1-9]( [bw] [A-HJ][1-9])*", body)
+
+
+def test_terminal_game_plays_undoes_and_scores():
+    engine = GtpEngine(EngineConfig(boardsize=5, visits=200, seed=0, ownership_playouts=50))
+    answers = iter(["C3", "Z9", "C3", "undo", "B2", "score", "help", "resign"])
+    out = io.StringIO()
+    result = play_in_terminal(engine, BLACK, lambda prompt: next(answers), out)
+    text = out.getvalue()
+    assert result == "W+R"
+    assert "Tengen plays" in text and "off the 5x5 board" in text and "occupied" in text
+    assert "score now" in text and "Result: W+R" in text

@@ -1,0 +1,43 @@
+"""Thinking budgets under absolute time, Japanese byo-yomi and Canadian periods."""
+from __future__ import annotations
+
+import pytest
+
+from gtp.timecontrol import TimeManager, TimeSettings
+
+
+def test_no_settings_or_unlimited_means_no_budget():
+    assert TimeManager().budget(1, 81) is None
+    assert TimeManager(TimeSettings.from_gtp(0, 10, 0)).budget(1, 81) is None  # GTP: byo > 0, stones 0
+
+
+def test_absolute_time_is_spread_over_the_remaining_moves_and_never_overdrawn():
+    manager = TimeManager(TimeSettings(60.0, 0.0, 0, 0, False), lag=0.5)
+    first = manager.budget(1, 81)
+    assert 0.5 < first < 60 / 12
+    manager.time_left(1, 1.0, 0)
+    assert manager.budget(1, 81) <= 0.5  # one second left: at most that minus the lag
+
+
+def test_canadian_period_is_shared_by_its_stones():
+    manager = TimeManager(TimeSettings.from_gtp(0, 30, 10), lag=0.0)
+    assert manager.budget(1, 81) == pytest.approx(0.9 * 30 / 10)
+    manager.time_left(1, 6.0, 2)
+    assert manager.budget(1, 81) == pytest.approx(0.9 * 6 / 2)
+    for _ in range(2):  # two moves use up the period; a fresh one starts
+        manager.charge(1, 0.5)
+    clock = manager.clocks[1]
+    assert (clock.seconds, clock.stones) == (30.0, 10)
+
+
+def test_japanese_byo_yomi_keeps_each_move_inside_a_period():
+    manager = TimeManager(TimeSettings(5.0, 10.0, 0, 3, False), lag=0.5)
+    manager.charge(1, 7.0)  # main time gone, 2 s into the first period
+    clock = manager.clocks[1]
+    assert not clock.in_main_time and clock.stones == 3
+    assert clock.seconds == 10.0 and manager.budget(1, 81) == pytest.approx(0.8 * 10.0)
+
+
+def test_negative_settings_are_refused():
+    with pytest.raises(ValueError):
+        TimeSettings.from_gtp(-1, 0, 0)

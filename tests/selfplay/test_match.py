@@ -1,0 +1,46 @@
+"""The referee: a full 9x9 game between Tengen and GNU Go (level 1) over GTP, checked move by move."""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from gogame.sgf import read_sgf, record_to_game
+from gtp.client import find_gnugo
+from selfplay.match import MatchConfig, play_game, play_match, wilson_interval
+from tests.conftest import require_tool
+
+TENGEN = f"{sys.executable} -m tengen gtp --visits 1500"
+
+
+def gnugo_command() -> str:
+    return f"{require_tool(find_gnugo(), 'GNU Go (apt-get install gnugo)')} --mode gtp --level 1 --chinese-rules"
+
+
+@pytest.mark.gnugo
+@pytest.mark.parametrize("tengen_black", [True, False], ids=["tengen-black", "tengen-white"])
+def test_full_game_against_gnugo_agrees_on_every_move_and_the_score(tengen_black, tmp_path):
+    gnugo = gnugo_command()
+    black, white = (TENGEN, gnugo) if tengen_black else (gnugo, TENGEN)
+    report = play_game(black, white, MatchConfig(size=9, komi=7.5, sgf_dir=tmp_path))
+    assert report.disagreements == []
+    assert report.moves >= 20
+    if not report.result.endswith("+R"):
+        assert len(set(report.final_scores.values())) == 1 and report.result in report.final_scores.values()
+    game = record_to_game(read_sgf(next(tmp_path.glob("*.sgf"))))
+    assert len(game.moves) == report.moves and np.any(game.board.grid())
+
+
+def test_wilson_interval():
+    low, high = wilson_interval(40, 50)
+    assert 0.66 < low < 0.8 < high < 0.9
+    assert wilson_interval(0, 10)[0] == 0.0 and wilson_interval(10, 10)[1] == 1.0
+
+
+@pytest.mark.gnugo
+def test_match_alternates_colours():
+    summary = play_match(TENGEN.replace("1500", "200"), gnugo_command(), games=2, config=MatchConfig(size=5, komi=0.5))
+    assert summary.games == 2
+    assert [r.black for r in summary.reports] == ["Tengen", "GNU Go"]
+    assert 0 <= summary.win_rate <= 1

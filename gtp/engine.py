@@ -22,7 +22,7 @@ from gogame.sgf import SGFError, game_to_record, load_game, write_sgf
 from search.flat import FlatConfig, FlatMonteCarlo
 from search.result import SearchLimits, SearchResult
 
-from .analysis import AnalyzeRequest, format_info_line, parse_analyze_args
+from .analysis import format_info_line, parse_analyze_args
 from .config import DEFAULT_SECONDS_PER_MOVE, EngineConfig
 from .protocol import Command, format_response, header
 from .timecontrol import TimeManager, TimeSettings

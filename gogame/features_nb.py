@@ -308,3 +308,13 @@ def stone_planes_nb(b, c, out, own_plane, opponent_plane):
 
 
 __all__ = ["BLACK", "alphago_planes_nb", "stone_planes_nb", "move_effects_nb", "ladder_captured_nb"]
+
+
+@njit(cache=True)
+def alphago_planes_batch_nb(boards, to_move, out, colour_plane):
+    """``alphago_planes_nb`` for each board of a (B, L) batch into ``out`` (B, >= 48, H, W);
+    with ``colour_plane`` plane 48 is ones where Black is to move (the value network's 49th)."""
+    for i in range(boards.shape[0]):
+        alphago_planes_nb(boards[i], to_move[i], out[i])
+        if colour_plane:
+            out[i, ALPHAGO_PLANES] = 1.0 if to_move[i] == BLACK else 0.0

@@ -20,6 +20,19 @@ def _add_bench(subparsers) -> None:
     rules.add_argument("--features", action="store_true", help="also time 48-plane feature extraction")
     rules.add_argument("--json", action="store_true", help="one JSON object per size on stdout")
     rules.set_defaults(handler=_bench_rules)
+    mcts = kinds.add_parser("mcts", help="MCTS simulations/s against the raw network speed, same run")
+    mcts.add_argument("--size", type=int, default=9)
+    mcts.add_argument("--visits", type=int, default=3200)
+    mcts.add_argument("--batch", type=int, default=16, help="leaves per network call")
+    mcts.add_argument("--evaluator", choices=["network", "uniform", "rollout"], default="network")
+    mcts.add_argument("--weights", help="policy (or dual) checkpoint; default: the default NetConfig, random weights")
+    mcts.add_argument("--value-weights", help="value network checkpoint (with --weights)")
+    mcts.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    mcts.add_argument("--rollouts", type=float, default=0.0, metavar="LAMBDA",
+                      help="AlphaGo's mixing weight of rollout outcomes (0 = off, 0.5 = AlphaGo)")
+    mcts.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: one core)")
+    mcts.add_argument("--json", action="store_true")
+    mcts.set_defaults(handler=_bench_mcts)
 
 
 def _bench_rules(args) -> int:
@@ -127,6 +140,28 @@ def _match(args) -> int:
     print(json.dumps(result) if args.json else
           f"A wins {summary.wins_a:g}/{summary.games} = {summary.win_rate:.1%} (95% interval {low:.1%}..{high:.1%}), "
           f"{result['disagreements']} disagreements")
+    return 0
+
+
+def _bench_mcts(args) -> int:
+    from gogame.coords import check_size
+    from search.bench import mcts_benchmark
+
+    check_size(args.size)
+    if args.visits < 1 or args.batch < 1:
+        raise ValueError("--visits and --batch must be positive")
+    if not 0 <= args.rollouts <= 1:
+        raise ValueError(f"--rollouts must be within 0..1, got {args.rollouts}")
+    figures = mcts_benchmark(args.size, args.visits, args.batch, args.evaluator, args.weights, args.value_weights,
+                             args.device, args.rollouts, args.threads)
+    if args.json:
+        print(json.dumps(figures), flush=True)
+    else:
+        line = (f"{args.size}x{args.size} {args.evaluator} batch {args.batch} on {figures['device']}: "
+                f"{figures['sims_per_s']:,.0f} simulations/s")
+        if "ratio" in figures:
+            line += f", network alone {figures['nn_positions_per_s']:,.0f} positions/s, ratio {figures['ratio']:.2f}"
+        print(line, flush=True)
     return 0
 
 

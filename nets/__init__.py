@@ -1,0 +1,1 @@
+"""Networks: architectures from a frozen NetConfig, versioned checkpoints, batched evaluation."""

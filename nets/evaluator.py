@@ -1,0 +1,199 @@
+"""Evaluators: turn a batch of positions into move priors and values. The only thing the search
+sees (never a network directly).
+
+A batch is a :class:`LeafBatch`: the flat board arrays of :mod:`gogame.board_nb` (they carry the
+stone ages the features need), whose turn it is, the board size and komi. Outputs: priors
+(B, size*size + 1) over points in policy-index order then pass, not yet masked to legal moves;
+values (B,) in [-1, 1] from the side to move's view.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import torch
+from numba import njit
+
+from gogame import board_nb as nb
+from gogame.board_nb import BLACK
+from gogame.features_nb import alphago_planes_batch_nb
+from gogame.game import GameState
+from gogame.playout_nb import capture_aware_playout_nb, make_rng_state
+from gogame.symmetry import inverse, policy_index_map, transform_array
+
+from .config import NetConfig
+
+
+@dataclass
+class LeafBatch:
+    """Positions to evaluate: ``boards`` (B, L) int64 board arrays, ``to_move`` (B,) int64."""
+
+    boards: np.ndarray
+    to_move: np.ndarray
+    size: int
+    komi: float
+
+    def __len__(self) -> int:
+        return int(self.boards.shape[0])
+
+    @classmethod
+    def from_games(cls, games: list[GameState]) -> "LeafBatch":
+        return cls(np.stack([g.board.array for g in games]), np.array([g.to_move for g in games], np.int64),
+                   games[0].size, games[0].komi)
+
+
+class Evaluator(Protocol):
+    """``evaluate_batch(batch) -> (priors (B, A) float32, values (B,) float32)``."""
+
+    has_value: bool
+
+    def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+class UniformEvaluator:
+    """Equal priors and a value of 0: the search alone, for tests and speed measurements."""
+
+    has_value = False
+
+    def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
+        actions = batch.size * batch.size + 1
+        return (np.full((len(batch), actions), 1.0 / actions, np.float32), np.zeros(len(batch), np.float32))
+
+
+@njit(cache=True)
+def rollout_values_nb(boards, to_move, komi, rng_state, out):
+    """One capture-aware playout per board (copies; boards are not mutated): +1 when the side to
+    move wins it, -1 when it loses, 0 on a tie."""
+    for i in range(boards.shape[0]):
+        work = boards[i].copy()
+        size = work[nb.H_SIZE]
+        margin = capture_aware_playout_nb(work, to_move[i], rng_state, 3 * size * size) - komi
+        if margin == 0:
+            out[i] = 0.0
+        else:
+            black_wins = margin > 0
+            out[i] = 1.0 if black_wins == (to_move[i] == BLACK) else -1.0
+
+
+class RolloutEvaluator:
+    """Equal priors, the value of one random capture-aware playout: play without any network."""
+
+    has_value = True
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng_state = make_rng_state(seed)
+
+    def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
+        priors, _ = UniformEvaluator().evaluate_batch(batch)
+        values = np.zeros(len(batch), np.float32)
+        rollout_values_nb(batch.boards, batch.to_move, batch.komi, self.rng_state, values)
+        return priors, values
+
+
+def pick_device(device: str) -> torch.device:
+    """``auto`` (CUDA when present), ``cpu`` or ``cuda``; a clear error when CUDA is missing."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda was asked for, but this torch has no CUDA device")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"unknown device {device!r}: expected auto, cpu or cuda")
+    return torch.device(device)
+
+
+class TorchEvaluator:
+    """Policy and value from PyTorch networks: a ``policy`` net (or a ``dual`` net for both) and
+    an optional ``value`` net. Eval and inference mode; fp16 (or bf16) on CUDA; ``symmetry``
+    ``random`` (one of the 8 per batch), ``average`` (all 8) or ``none``; an LRU cache of
+    ``cache_size`` positions keyed by (stones hash, ko point, side to move)."""
+
+    def __init__(self, policy: torch.nn.Module | None = None, value: torch.nn.Module | None = None,
+                 device: str = "auto", symmetry: str = "random", cache_size: int = 100_000,
+                 half: str = "fp16", seed: int = 0) -> None:
+        if policy is None:
+            raise ValueError("a TorchEvaluator needs a policy or dual network")
+        if symmetry not in ("random", "average", "none"):
+            raise ValueError(f"unknown symmetry mode {symmetry!r}")
+        self.device = pick_device(device)
+        self.dtype = torch.float32
+        if self.device.type == "cuda" and half in ("fp16", "bf16"):
+            self.dtype = torch.float16 if half == "fp16" else torch.bfloat16
+        self.policy = policy.to(self.device, self.dtype).eval()
+        self.value = None if value is None else value.to(self.device, self.dtype).eval()
+        self.dual = policy.config.kind == "dual"
+        self.has_value = self.dual or value is not None
+        configs = [policy.config] + ([value.config] if value is not None else [])
+        self.colour_plane = any(c.feature_set == "alphago49" for c in configs)
+        if any(c.feature_set not in ("alphago48", "alphago49") for c in configs):
+            raise ValueError("TorchEvaluator reads the alphago48/alphago49 feature sets")
+        self.planes_for = {id(m): m.config.input_planes for m in (self.policy, self.value) if m is not None}
+        self.symmetry = symmetry
+        self.rng = np.random.default_rng(seed)
+        self.cache_size = cache_size
+        self.cache: OrderedDict[tuple, tuple[np.ndarray, float]] = OrderedDict()
+
+    @staticmethod
+    def key(board: np.ndarray, to_move: int) -> tuple:
+        return int(board[nb.H_HASH]), int(board[nb.H_KO]), int(to_move)
+
+    def features(self, batch: LeafBatch) -> np.ndarray:
+        planes = np.zeros((len(batch), 49 if self.colour_plane else 48, batch.size, batch.size), np.float32)
+        alphago_planes_batch_nb(batch.boards, batch.to_move, planes, self.colour_plane)
+        return planes
+
+    @torch.inference_mode()
+    def _forward(self, planes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        symmetries = list(range(8)) if self.symmetry == "average" else (
+            [int(self.rng.integers(8))] if self.symmetry == "random" else [0])
+        priors = np.zeros((planes.shape[0], size * size + 1), np.float32)
+        values = np.zeros(planes.shape[0], np.float32)
+        for k in symmetries:
+            x = torch.from_numpy(np.ascontiguousarray(transform_array(planes, k))).to(self.device, self.dtype)
+            if self.dual:
+                logits, value, _ownership = self.policy(x[:, : self.planes_for[id(self.policy)]])
+            else:
+                logits = self.policy(x[:, : self.planes_for[id(self.policy)]])
+                value = self.value(x[:, : self.planes_for[id(self.value)]]) if self.value is not None else None
+            probabilities = torch.softmax(logits.float(), dim=1).cpu().numpy()
+            # the network saw the board under k: map its policy back with the inverse symmetry
+            back = policy_index_map(size, inverse(k))
+            restored = np.empty_like(probabilities)
+            restored[:, back] = probabilities
+            priors += restored
+            if value is not None:
+                values += value.float().cpu().numpy()
+        return priors / len(symmetries), values / len(symmetries)
+
+    def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
+        actions = batch.size * batch.size + 1
+        priors = np.empty((len(batch), actions), np.float32)
+        values = np.empty(len(batch), np.float32)
+        keys = [self.key(batch.boards[i], batch.to_move[i]) for i in range(len(batch))]
+        missing = [i for i, key in enumerate(keys) if key not in self.cache]
+        for i, key in enumerate(keys):
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                priors[i], values[i] = self.cache[key]
+        if missing:
+            sub = LeafBatch(batch.boards[missing], batch.to_move[missing], batch.size, batch.komi)
+            new_priors, new_values = self._forward(self.features(sub), batch.size)
+            priors[missing], values[missing] = new_priors, new_values
+            for j, i in enumerate(missing):
+                self.cache[keys[i]] = (new_priors[j], float(new_values[j]))
+            while len(self.cache) > self.cache_size:
+                self.cache.popitem(last=False)
+        return priors, values
+
+
+def default_networks(seed: int = 0) -> tuple[torch.nn.Module, torch.nn.Module]:
+    """Freshly initialised default policy and value networks (random weights time the same)."""
+    from .models import build_network
+
+    torch.manual_seed(seed)
+    return build_network(NetConfig(kind="policy")), build_network(NetConfig(kind="value", feature_set="alphago49"))
+
+
+__all__ = ["LeafBatch", "Evaluator", "UniformEvaluator", "RolloutEvaluator", "TorchEvaluator", "pick_device",
+           "default_networks"]

@@ -1,0 +1,284 @@
+"""Batched PUCT Monte Carlo tree search (AlphaGo's asynchronous policy-and-value MCTS, made
+batched): leaves are gathered under virtual loss, evaluated in one ``Evaluator`` call, optionally
+mixed with rollout outcomes (AlphaGo's lambda), expanded and backed up.
+
+The tree lives in the array pools of :mod:`search.tree_nb`; this module only drives the kernels,
+keeps the root in step with the game (tree reuse), adds Dirichlet noise, and turns the root's
+statistics into a :class:`SearchResult`.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from gogame.coords import PASS
+from gogame.game import GameState
+from gogame.ownership import OwnershipConfig, estimate_ownership
+from gogame.playout_nb import make_rng_state
+from nets.evaluator import Evaluator, LeafBatch
+
+from . import tree_nb as t
+from .result import MoveStats, SearchLimits, SearchResult
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """c_puct: exploration; fpu_reduction: first-play urgency (an unvisited child is valued at
+    the parent's Q minus this); batch_size: leaves per evaluator call; rollout_weight: AlphaGo's
+    lambda (0 = no rollouts: leaves take the evaluator's value alone); dirichlet_alpha and
+    dirichlet_epsilon: root noise for self-play (epsilon 0 = off); node_limit: nodes in the pool
+    (edges: edges_per_node times that; about 12 bytes an edge and 40 a node, used as the
+    tree grows); reuse_tree: keep the subtree of the moves played."""
+
+    c_puct: float = 1.5
+    fpu_reduction: float = 0.2
+    batch_size: int = 16
+    rollout_weight: float = 0.5
+    dirichlet_alpha: float = 0.03 * 361 / 81
+    dirichlet_epsilon: float = 0.0
+    node_limit: int = 1_000_000
+    edges_per_node: int = 64
+    reuse_tree: bool = True
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1 or self.node_limit < 16 or not 0 <= self.rollout_weight <= 1:
+            raise ValueError(f"bad search settings: {self}")
+
+
+class Tree:
+    """The node and edge pools (see :mod:`search.tree_nb` for the layout)."""
+
+    def __init__(self, node_limit: int, edge_limit: int) -> None:
+        # np.zeros maps zero pages lazily: memory is used as the tree grows, not up front
+        self.parent = np.zeros(node_limit, np.int32)
+        self.visits = np.zeros(node_limit, np.int32)
+        self.value = np.zeros(node_limit, np.float64)
+        self.vloss = np.zeros(node_limit, np.int32)
+        self.first_edge = np.zeros(node_limit, np.int64)
+        self.num_edges = np.zeros(node_limit, np.int32)
+        self.state = np.zeros(node_limit, np.int8)
+        self.to_move = np.zeros(node_limit, np.int8)
+        self.move = np.zeros(edge_limit, np.int32)
+        self.prior = np.zeros(edge_limit, np.float32)
+        self.child = np.zeros(edge_limit, np.int32)
+        self.counts = np.zeros(3, np.int64)
+
+    @property
+    def node_arrays(self):
+        return (self.parent, self.visits, self.value, self.vloss, self.first_edge, self.num_edges, self.state,
+                self.to_move)
+
+    @property
+    def edge_arrays(self):
+        return self.move, self.prior, self.child
+
+    def new_root(self, color: int) -> int:
+        self.counts[:] = 0
+        return int(t.new_node_nb(*self.node_arrays, self.counts, -1, color))
+
+    def edges(self, node: int) -> range:
+        start = int(self.first_edge[node])
+        return range(start, start + int(self.num_edges[node]))
+
+    def child_along(self, node: int, point: int) -> int:
+        """The child reached by ``point`` from ``node``, or -1."""
+        if self.state[node] != t.EXPANDED:
+            return -1
+        for e in self.edges(node):
+            if self.move[e] == point:
+                return int(self.child[e])
+        return -1
+
+
+class MCTS:
+    """``search(game, limits)`` -> SearchResult for ``game.to_move``. Keeps its tree between
+    calls when the new game continues the old one (tree reuse)."""
+
+    def __init__(self, evaluator: Evaluator, config: SearchConfig = SearchConfig()) -> None:
+        self.evaluator = evaluator
+        self.config = config
+        self.tree = Tree(config.node_limit, config.node_limit * config.edges_per_node)
+        self.rng = np.random.default_rng(config.seed)
+        self.rng_state = make_rng_state(config.seed)
+        self.root = -1
+        self.root_game: GameState | None = None
+        self.ownership_sum: np.ndarray | None = None
+        self.ownership_count = 0
+
+    # --- keeping the root in step with the game ---------------------------------------------
+
+    def _position_key(self, game: GameState) -> tuple:
+        return (game.size, game.komi, game.rules, tuple(game.setup_black), tuple(game.setup_white), game.handicap)
+
+    def _place_root(self, game: GameState) -> None:
+        """Reuse the subtree for ``game`` when it continues the last searched game, else start afresh."""
+        old = self.root_game
+        reused = False
+        if (self.config.reuse_tree and old is not None and self.root >= 0
+                and self._position_key(old) == self._position_key(game)
+                and game.moves[: len(old.moves)] == old.moves):
+            node = self.root
+            for played in game.moves[len(old.moves):]:
+                node = self.tree.child_along(node, played.point) if node >= 0 else -1
+            if node >= 0 and int(self.tree.to_move[node]) == game.to_move and self._edges_legal(node, game):
+                self._compact(node)
+                reused = True
+        if not reused:
+            self.root = self.tree.new_root(game.to_move)
+            self.ownership_sum = None
+            self.ownership_count = 0
+        self.root_game = game.copy()
+
+    def _edges_legal(self, node: int, game: GameState) -> bool:
+        """True when every move out of ``node`` is legal in ``game`` (superko included): the tree
+        below the root knows simple ko only, so a reused root must be checked."""
+        if self.tree.state[node] != t.EXPANDED:
+            return True
+        legal = set(int(p) for p in game.legal_moves()) | {PASS}
+        return all(int(self.tree.move[e]) in legal for e in self.tree.edges(node))
+
+    def _compact(self, node: int) -> None:
+        """Make ``node`` the root, dropping every node outside its subtree."""
+        fresh = Tree(len(self.tree.parent), len(self.tree.move))
+        t.compact_nb(*self.tree.node_arrays, *self.tree.edge_arrays, self.tree.counts, node,
+                     *fresh.node_arrays, *fresh.edge_arrays, fresh.counts)
+        self.tree = fresh
+        self.root = 0
+
+    # --- the search -------------------------------------------------------------------------
+
+    def _root_moves(self, game: GameState) -> np.ndarray:
+        return game.legal_moves()  # superko-aware: the tree below the root uses simple ko
+
+    def _evaluate(self, game: GameState, boards: np.ndarray, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        batch = LeafBatch(boards, colors, game.size, game.komi)
+        priors, values = self.evaluator.evaluate_batch(batch)
+        values = values.astype(np.float64)
+        weight = self.config.rollout_weight
+        if weight > 0:
+            if self.ownership_sum is None:
+                self.ownership_sum = np.zeros((game.size + 2) ** 2, np.float64)
+            t.rollout_mix_nb(boards, colors, game.komi, self.rng_state, values, weight, self.ownership_sum)
+            self.ownership_count += len(values)
+        return priors, values
+
+    def _expand_root(self, game: GameState) -> None:
+        tree = self.tree
+        if tree.state[self.root] == t.EXPANDED:
+            return
+        boards = game.board.array[None, :].copy()
+        colors = np.array([game.to_move], np.int64)
+        priors, values = self._evaluate(game, boards.copy(), colors)
+        allowed = self._root_moves(game)
+        if len(allowed) == 0:
+            allowed = np.array([-1], np.int64)  # only pass: no point matches -1
+        t.expand_nb(tree.first_edge, tree.num_edges, tree.state, tree.move, tree.prior, tree.child, tree.counts,
+                    self.root, game.board.array, game.to_move, priors[0].astype(np.float64), game.rules.suicide,
+                    allowed.astype(np.int64))
+        t.backup_nb(tree.parent, tree.visits, tree.value, tree.vloss, self.root, float(values[0]))
+
+    def _add_noise(self) -> None:
+        if self.config.dirichlet_epsilon <= 0:
+            return
+        edges = self.tree.edges(self.root)
+        noise = self.rng.dirichlet([self.config.dirichlet_alpha] * len(edges))
+        eps = self.config.dirichlet_epsilon
+        self.tree.prior[edges.start:edges.stop] = (1 - eps) * self.tree.prior[edges.start:edges.stop] + eps * noise
+
+    def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
+               on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0) -> SearchResult:
+        """Search from ``game`` until a limit or ``should_stop()``; ``limits.visits`` counts
+        simulations of this call (the reused subtree's visits are kept on top)."""
+        start = time.perf_counter()
+        self._place_root(game)
+        tree, config = self.tree, self.config
+        self._expand_root(game)
+        self._add_noise()
+        consecutive_passes = game.consecutive_passes
+        length = game.board.array.shape[0]
+        boards = np.empty((config.batch_size, length), np.int64)
+        nodes = np.empty(config.batch_size, np.int64)
+        colors = np.empty(config.batch_size, np.int64)
+        done = 0
+        last_report = start
+        while True:
+            if limits.visits is not None and done >= limits.visits:
+                break
+            if limits.seconds is not None and time.perf_counter() - start >= limits.seconds:
+                break
+            if should_stop() or tree.counts[2]:
+                break
+            want = config.batch_size if limits.visits is None else min(config.batch_size, limits.visits - done)
+            count, finished = t.select_batch_nb(*tree.node_arrays, *tree.edge_arrays, tree.counts, self.root,
+                                                game.board.array, consecutive_passes, want, config.c_puct,
+                                                config.fpu_reduction, game.komi, boards, nodes, colors)
+            done += finished
+            if count:
+                priors, values = self._evaluate(game, boards[:count].copy(), colors[:count])
+                t.expand_and_backup_nb(tree.parent, tree.visits, tree.value, tree.vloss, tree.first_edge,
+                                       tree.num_edges, tree.state, tree.move, tree.prior, tree.child, tree.counts,
+                                       nodes[:count], boards[:count], colors[:count], priors.astype(np.float64),
+                                       values, game.rules.suicide)
+                done += count
+            elif finished == 0:
+                break  # nothing selectable (pool full or every path pending)
+            now = time.perf_counter()
+            if on_progress is not None and now - last_report >= progress_interval:
+                last_report = now
+                on_progress(self.result(game, now - start))
+        return self.result(game, time.perf_counter() - start)
+
+    def warm_up(self) -> None:
+        """Compile (or load from the numba cache) every kernel on a tiny board."""
+        MCTS(self.evaluator, SearchConfig(batch_size=2, node_limit=4096)).search(GameState(5, 0.5), SearchLimits(visits=8))
+
+    # --- results ----------------------------------------------------------------------------
+
+    def principal_variation(self, node: int, limit: int = 30) -> list[int]:
+        """Most visited moves from ``node`` down."""
+        pv: list[int] = []
+        while len(pv) < limit and self.tree.state[node] == t.EXPANDED:
+            best, best_visits = -1, 0
+            for e in self.tree.edges(node):
+                c = int(self.tree.child[e])
+                if c >= 0 and self.tree.visits[c] > best_visits:
+                    best, best_visits = e, int(self.tree.visits[c])
+            if best < 0:
+                break
+            pv.append(int(self.tree.move[best]))
+            node = int(self.tree.child[best])
+        return pv
+
+    def result(self, game: GameState, seconds: float) -> SearchResult:
+        tree = self.tree
+        stats = []
+        for e in tree.edges(self.root):
+            c = int(tree.child[e])
+            n = int(tree.visits[c]) if c >= 0 else 0
+            if n == 0:
+                continue
+            q = float(tree.value[c]) / n
+            winrate = (q + 1) / 2
+            spread = math.sqrt(max(winrate * (1 - winrate), 0.25 / n) / n)
+            stats.append(MoveStats(int(tree.move[e]), n, winrate, float(tree.prior[e]), winrate - 1.96 * spread,
+                                   [int(tree.move[e])] + self.principal_variation(c)))
+        stats.sort(key=lambda s: (s.visits, s.winrate), reverse=True)
+        root_visits = int(tree.visits[self.root])
+        root_q = -float(tree.value[self.root]) / root_visits if root_visits else 0.0
+        return SearchResult(game.to_move, stats, int(sum(s.visits for s in stats)), (root_q + 1) / 2,
+                            self.ownership(game), seconds)
+
+    def ownership(self, game: GameState) -> np.ndarray:
+        """Mean final owner per point (Black +1) from the rollouts, or a short Monte Carlo
+        estimate when the search ran none."""
+        width = game.size + 2
+        if self.ownership_sum is not None and self.ownership_count:
+            return (self.ownership_sum / self.ownership_count).reshape(width, width)[1:-1, 1:-1].copy()
+        return estimate_ownership(game, OwnershipConfig(playouts=64, seed=self.config.seed))
+
+

@@ -1,0 +1,269 @@
+"""Numba kernels of the MCTS tree: preallocated node and edge pools, PUCT selection with virtual
+loss, expansion and backup. No Python object per node.
+
+Storage. Nodes (positions reached) and edges (moves out of an expanded node) live in flat arrays:
+
+==============  =====================================================================
+node arrays     ``parent``, ``visits``, ``value`` (sum of values from the view of the
+                player who moved *into* the node), ``vloss`` (pending virtual losses),
+                ``first_edge``, ``num_edges``, ``state`` (UNEXPANDED, EXPANDED, TERMINAL,
+                PENDING: picked for evaluation in the current batch), ``to_move``
+edge arrays     ``move`` (point, 0 = pass), ``prior``, ``child`` (node index, -1 until the
+                edge is first taken: nodes exist only for positions actually visited)
+``counts``      [nodes used, edges used, node limit hit]
+==============  =====================================================================
+
+Perspective: a node's ``value / visits`` is the expected result for the player who chose the
+move leading to it, so a parent picks the child with the largest Q, and backup negates the value
+at each level. Values are in [-1, 1]; win rates are ``(Q + 1) / 2``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from gogame import board_nb as nb
+from gogame.board_nb import LEGAL
+from gogame.playout_nb import capture_aware_playout_nb
+
+UNEXPANDED = 0
+EXPANDED = 1
+TERMINAL = 2
+PENDING = 3
+MAX_DEPTH = 4096
+
+
+@njit(cache=True)
+def new_node_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_move, counts, parent_index, color):
+    """Allocate a node (or -1 when the pool is full, recorded in ``counts[2]``)."""
+    index = counts[0]
+    if index >= parent.shape[0]:
+        counts[2] = 1
+        return -1
+    counts[0] = index + 1
+    parent[index] = parent_index
+    visits[index] = 0
+    value[index] = 0.0
+    vloss[index] = 0
+    first_edge[index] = -1
+    num_edges[index] = 0
+    state[index] = UNEXPANDED
+    to_move[index] = color
+    return index
+
+
+@njit(cache=True)
+def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_move,
+                    move, prior, child, counts, root, root_board, root_passes, batch_size,
+                    c_puct, fpu_reduction, komi, out_boards, out_nodes, out_to_move):
+    """Descend ``batch_size`` times from ``root`` by PUCT with virtual loss. Leaves to evaluate
+    go to ``out_*`` (their boards played out from ``root_board``) and are marked PENDING; a
+    terminal leaf (two passes) is scored and backed up at once. Stops early when a descent meets
+    a PENDING leaf or the node pool is full. Returns (leaves written, simulations finished)."""
+    n_out = 0
+    finished = 0
+    path = np.empty(MAX_DEPTH, np.int64)
+    for _ in range(batch_size):
+        board = out_boards[n_out]
+        board[:] = root_board
+        node = root
+        passes = root_passes
+        depth = 0
+        path[0] = node
+        blocked = False
+        while state[node] == EXPANDED and depth < MAX_DEPTH - 1:
+            parent_visits = visits[node] + vloss[node]
+            sqrt_total = math.sqrt(max(parent_visits, 1))
+            # first-play urgency: an unvisited child is worth the chooser's Q here, reduced
+            chooser_q = -value[node] / visits[node] if visits[node] > 0 else 0.0
+            fpu = chooser_q - fpu_reduction
+            best_score = -1e30
+            best_edge = -1
+            for e in range(first_edge[node], first_edge[node] + num_edges[node]):
+                c = child[e]
+                n = 0
+                q = fpu
+                if c >= 0:
+                    n = visits[c] + vloss[c]
+                    if n > 0:
+                        q = (value[c] - vloss[c]) / n  # each virtual loss counts as a lost visit
+                score = q + c_puct * prior[e] * sqrt_total / (1 + n)
+                if score > best_score:
+                    best_score = score
+                    best_edge = e
+            c = child[best_edge]
+            if c < 0:
+                c = new_node_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_move, counts,
+                                node, 3 - to_move[node])
+                if c < 0:
+                    blocked = True
+                    break
+                child[best_edge] = c
+            point = move[best_edge]
+            if point == 0:
+                nb.pass_nb(board)
+                passes += 1
+            else:
+                nb.play_nb(board, point, to_move[node])
+                passes = 0
+            node = c
+            depth += 1
+            path[depth] = node
+            if passes >= 2:
+                state[node] = TERMINAL
+        if blocked or state[node] == PENDING:
+            break
+        for i in range(depth + 1):
+            vloss[path[i]] += 1
+        if state[node] == TERMINAL:
+            margin = nb.area_score_nb(board) - komi
+            result = 0.0 if margin == 0 else (1.0 if (margin > 0) == (to_move[node] == nb.BLACK) else -1.0)
+            backup_nb(parent, visits, value, vloss, node, result)
+            finished += 1
+            continue
+        state[node] = PENDING
+        out_nodes[n_out] = node
+        out_to_move[n_out] = to_move[node]
+        n_out += 1
+    return n_out, finished
+
+
+@njit(cache=True)
+def backup_nb(parent, visits, value, vloss, leaf, leaf_value):
+    """Add one visit with ``leaf_value`` (from the view of the side to move at ``leaf``) to the
+    path up to the root, negating at each level, and remove one virtual loss from each node."""
+    node = leaf
+    v = -leaf_value  # the leaf's value is stored from the view of the player who moved into it
+    while node >= 0:
+        visits[node] += 1
+        value[node] += v
+        if vloss[node] > 0:
+            vloss[node] -= 1
+        v = -v
+        node = parent[node]
+
+
+@njit(cache=True)
+def expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, board, color, priors, allow_suicide,
+              allowed):
+    """Create the edges of ``node``: every empty point legal for ``color`` (simple ko) that is
+    not its own true eye and, when ``allowed`` is not empty, is in it; plus pass. Priors come from
+    ``priors`` (policy-index order, pass last), renormalised over these moves. Returns False
+    (node left unexpanded) when the edge pool is full."""
+    size = board[nb.H_SIZE]
+    w = size + 2
+    start = counts[1]
+    count = 0
+    total = 0.0
+    for r in range(size):
+        for c in range(size):
+            p = (r + 1) * w + c + 1
+            if nb.legal_reason_nb(board, p, color, allow_suicide) != LEGAL or nb.is_eye_nb(board, p, color):
+                continue
+            if allowed.shape[0] > 0:
+                found = False
+                for a in range(allowed.shape[0]):
+                    found = found or allowed[a] == p
+                if not found:
+                    continue
+            if start + count >= move.shape[0] - 1:
+                counts[2] = 1
+                return False
+            move[start + count] = p
+            prior[start + count] = max(priors[r * size + c], 0.0)
+            total += prior[start + count]
+            child[start + count] = -1
+            count += 1
+    move[start + count] = 0
+    prior[start + count] = max(priors[size * size], 0.0)
+    total += prior[start + count]
+    child[start + count] = -1
+    count += 1
+    for e in range(start, start + count):
+        prior[e] = prior[e] / total if total > 0 else 1.0 / count
+    counts[1] = start + count
+    first_edge[node] = start
+    num_edges[node] = count
+    state[node] = EXPANDED
+    return True
+
+
+@njit(cache=True)
+def expand_and_backup_nb(parent, visits, value, vloss, first_edge, num_edges, state, move, prior, child, counts,
+                         nodes, boards, colors, priors, values, allow_suicide):
+    """Expand each evaluated leaf with its priors and back its value up (values: side to move's
+    view at the leaf)."""
+    no_restriction = np.empty(0, np.int64)
+    for i in range(nodes.shape[0]):
+        node = nodes[i]
+        if not expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, boards[i], colors[i],
+                         priors[i], allow_suicide, no_restriction):
+            state[node] = UNEXPANDED
+        backup_nb(parent, visits, value, vloss, node, values[i])
+
+
+@njit(cache=True)
+def compact_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_move, move, prior, child, counts,
+               root, new_arrays_parent, new_visits, new_value, new_vloss, new_first_edge, new_num_edges, new_state,
+               new_to_move, new_move, new_prior, new_child, new_counts):
+    """Copy the subtree under ``root`` into the ``new_*`` pools (breadth first), dropping every
+    other node: how tree reuse frees the memory of the branches not taken. Returns the new root (0)."""
+    order = np.empty(counts[0], np.int64)
+    mapping = np.full(counts[0], -1, np.int64)
+    head = 0
+    tail = 1
+    order[0] = root
+    mapping[root] = 0
+    new_counts[0] = 1
+    new_counts[1] = 0
+    new_counts[2] = 0
+    while head < tail:
+        old = order[head]
+        head += 1
+        new = mapping[old]
+        new_arrays_parent[new] = -1 if old == root else mapping[parent[old]]
+        new_visits[new] = visits[old]
+        new_value[new] = value[old]
+        new_vloss[new] = 0
+        new_state[new] = state[old] if state[old] != PENDING else UNEXPANDED
+        new_to_move[new] = to_move[old]
+        new_num_edges[new] = num_edges[old]
+        new_first_edge[new] = new_counts[1] if num_edges[old] > 0 else -1
+        for j in range(num_edges[old]):
+            e = first_edge[old] + j
+            ne = new_counts[1] + j
+            new_move[ne] = move[e]
+            new_prior[ne] = prior[e]
+            c = child[e]
+            if c >= 0:
+                mapping[c] = tail
+                order[tail] = c
+                tail += 1
+                new_child[ne] = mapping[c]
+            else:
+                new_child[ne] = -1
+        new_counts[1] += num_edges[old]
+    new_counts[0] = tail
+    return 0
+
+
+@njit(cache=True)
+def rollout_mix_nb(boards, colors, komi, rng_state, values, weight, ownership):
+    """AlphaGo's leaf evaluation: ``(1 - weight) * value + weight * z`` with z the result of one
+    capture-aware playout from each leaf (side to move's view); final owners are added to
+    ``ownership`` (+1 Black). ``boards`` are played out in place."""
+    owner = np.empty(ownership.shape[0], np.int64)
+    for i in range(boards.shape[0]):
+        board = boards[i]
+        size = board[nb.H_SIZE]
+        margin = capture_aware_playout_nb(board, colors[i], rng_state, 3 * size * size) - komi
+        z = 0.0 if margin == 0 else (1.0 if (margin > 0) == (colors[i] == nb.BLACK) else -1.0)
+        values[i] = (1.0 - weight) * values[i] + weight * z
+        nb.region_owners_nb(board, owner)
+        for p in range(owner.shape[0]):
+            if owner[p] == nb.BLACK:
+                ownership[p] += 1.0
+            elif owner[p] == nb.WHITE:
+                ownership[p] -= 1.0

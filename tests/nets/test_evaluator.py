@@ -1,0 +1,83 @@
+"""Evaluators: shapes and ranges, symmetry handling, the cache, devices."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from gogame.game import GameState
+from gogame.symmetry import transform_point
+from nets.config import NetConfig
+from nets.evaluator import LeafBatch, RolloutEvaluator, TorchEvaluator, UniformEvaluator, pick_device
+from nets.models import build_network
+from tests.gogame.helpers import random_game
+
+
+def small_nets(seed: int = 0):
+    torch.manual_seed(seed)
+    return (build_network(NetConfig(kind="policy", filters=16, layers=3)),
+            build_network(NetConfig(kind="value", feature_set="alphago49", filters=16, layers=3)))
+
+
+def test_uniform_and_rollout_evaluators():
+    games = [random_game(9, 20, seed) for seed in range(4)]
+    batch = LeafBatch.from_games(games)
+    priors, values = UniformEvaluator().evaluate_batch(batch)
+    assert priors.shape == (4, 82) and np.allclose(priors.sum(1), 1) and not values.any()
+    lost = LeafBatch.from_games([GameState(5, 100.5)] * 3)  # Black to move cannot win with that komi
+    _, values = RolloutEvaluator(seed=1).evaluate_batch(lost)
+    assert values.tolist() == [-1.0, -1.0, -1.0]
+
+
+def test_torch_evaluator_priors_values_and_cache():
+    policy, value = small_nets()
+    evaluator = TorchEvaluator(policy, value, device="cpu", symmetry="none")
+    batch = LeafBatch.from_games([random_game(9, 30, seed) for seed in range(5)])
+    priors, values = evaluator.evaluate_batch(batch)
+    assert priors.shape == (5, 82) and np.allclose(priors.sum(1), 1, atol=1e-5)
+    assert np.all(np.abs(values) <= 1)
+    calls = []
+    evaluator._forward = lambda planes, size: calls.append(len(planes)) or (None, None)
+    again, again_values = evaluator.evaluate_batch(batch)  # all five come from the cache
+    assert calls == [] and np.array_equal(again, priors) and np.array_equal(again_values, values)
+
+
+def test_averaged_symmetries_are_equivariant():
+    policy, value = small_nets(1)
+    evaluator = TorchEvaluator(policy, value, device="cpu", symmetry="average", cache_size=0)
+    rng = np.random.default_rng(0)
+    game, mirrored = GameState(9), GameState(9)
+    for _ in range(25):
+        legal = game.legal_moves()
+        pt = int(rng.choice(legal))
+        game.play(pt)
+        mirrored.play(transform_point(pt, 9, 5))
+    priors, values = evaluator.evaluate_batch(LeafBatch.from_games([game, mirrored]))
+    assert values[0] == pytest.approx(values[1], abs=1e-5)
+    for index in range(81):
+        pt = (index // 9 + 1) * 11 + index % 9 + 1
+        moved = transform_point(pt, 9, 5)
+        moved_index = (moved // 11 - 1) * 9 + moved % 11 - 1
+        assert priors[0, index] == pytest.approx(priors[1, moved_index], abs=1e-5)
+
+
+def test_devices():
+    assert pick_device("cpu").type == "cpu"
+    assert pick_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    with pytest.raises(ValueError, match="unknown device"):
+        pick_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA device"):
+            pick_device("cuda")
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_half_precision_agrees_with_the_cpu():
+    policy, value = small_nets(2)
+    batch = LeafBatch.from_games([random_game(9, 30, seed) for seed in range(8)])
+    cpu_priors, cpu_values = TorchEvaluator(policy, value, device="cpu", symmetry="none").evaluate_batch(batch)
+    gpu = TorchEvaluator(*small_nets(2), device="cuda", symmetry="none", half="fp16")
+    assert gpu.dtype == torch.float16
+    gpu_priors, gpu_values = gpu.evaluate_batch(batch)
+    assert np.allclose(gpu_priors, cpu_priors, atol=2e-2) and np.allclose(gpu_values, cpu_values, atol=2e-2)

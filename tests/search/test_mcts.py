@@ -1,0 +1,118 @@
+"""MCTS correctness with a fixed seed: tactical positions (rollouts only), the 5x5 opening,
+visit accounting, virtual loss, tree reuse, noise and memory bounds."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gogame.coords import from_gtp, to_gtp
+from gogame.game import GameState
+from gogame.rules import Rules
+from nets.evaluator import RolloutEvaluator, UniformEvaluator
+from search import tree_nb as t
+from search.mcts import MCTS, SearchConfig
+from search.result import SearchLimits
+from tests.gogame.test_fixtures import game_from
+
+# rollouts with equal priors need more exploration than a network's priors
+ROLLOUTS_ONLY = dict(batch_size=8, rollout_weight=0.0, c_puct=3.0, fpu_reduction=0.0)
+
+# White's top group and Black's top-left group are both in atari: capturing first (D5) wins.
+CAPTURE_RACE = """
+. X O . O
+X X O O O
+O O X X X
+. O X . X
+. O X X .
+"""
+# D2 is a throw-in: White takes it at E2, which leaves its six stones in atari, and Black takes
+# it back at D2. Every other Black move loses (checked with long searches when the fixture was made).
+SNAPBACK = """
+. . O X .
+X X X O X
+O O X O O
+O O O . .
+. X X O O
+"""
+
+
+@pytest.mark.parametrize("position, expected", [(CAPTURE_RACE, "D5"), (SNAPBACK, "D2")], ids=["race", "snapback"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_rollouts_find_the_single_winning_move(position, expected, seed):
+    game = game_from(position, komi=0.5, rules=Rules(ko="simple"))
+    search = MCTS(RolloutEvaluator(seed=seed), SearchConfig(seed=seed, **ROLLOUTS_ONLY))
+    result = search.search(game, SearchLimits(visits=4000))
+    best = result.best
+    assert to_gtp(best.move, game.size) == expected
+    assert best.winrate > 0.75
+    assert all(m.winrate < 0.5 for m in result.moves[1:] if m.visits >= 20)
+
+
+def test_empty_5x5_prefers_the_centre():
+    search = MCTS(RolloutEvaluator(seed=3), SearchConfig(seed=3, **ROLLOUTS_ONLY))
+    result = search.search(GameState(5, 0.5), SearchLimits(visits=20000))
+    assert to_gtp(result.best.move, 5) == "C3"
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 32])
+def test_visits_sum_to_the_budget_and_no_virtual_loss_is_left(batch_size):
+    search = MCTS(UniformEvaluator(), SearchConfig(batch_size=batch_size, rollout_weight=0.5))
+    game = GameState(9, 7.5)
+    result = search.search(game, SearchLimits(visits=1000))
+    assert result.visits == 1000 == sum(m.visits for m in search.result(game, 0).moves)
+    tree = search.tree
+    used = int(tree.counts[0])
+    assert not tree.vloss[:used].any()
+    assert not np.any(tree.state[:used] == t.PENDING)
+    assert tree.visits[search.root] == 1001  # the root's own evaluation plus every simulation
+
+
+def test_tree_reuse_keeps_the_subtree_statistics():
+    search = MCTS(UniformEvaluator(), SearchConfig(batch_size=8, rollout_weight=1.0, seed=2))
+    game = GameState(9, 7.5)
+    first = search.search(game, SearchLimits(visits=3000))
+    best, reply = first.best.pv[0], first.best.pv[1]
+    node = search.tree.child_along(search.tree.child_along(search.root, best), reply)
+    kept_visits = int(search.tree.visits[node])
+    kept_value = float(search.tree.value[node])
+    assert kept_visits > 10
+    game.play(best)
+    game.play(reply)
+    search.search(game, SearchLimits(visits=0))
+    assert search.root == 0 and int(search.tree.visits[0]) == kept_visits
+    assert float(search.tree.value[0]) == pytest.approx(kept_value)
+    assert int(search.tree.counts[0]) < 3000  # the branches not taken were dropped
+    other = GameState(9, 7.5)
+    other.play(from_gtp("A1", 9))  # not a continuation: a fresh tree
+    search.search(other, SearchLimits(visits=0))
+    assert int(search.tree.visits[search.root]) == 1
+
+
+def test_root_noise_keeps_a_distribution():
+    search = MCTS(UniformEvaluator(), SearchConfig(dirichlet_epsilon=0.25, rollout_weight=0.0, seed=4))
+    search.search(GameState(9, 7.5), SearchLimits(visits=1))
+    priors = search.tree.prior[list(search.tree.edges(search.root))]
+    assert priors.sum() == pytest.approx(1.0) and priors.std() > 0
+
+
+def test_a_full_node_pool_ends_the_search_cleanly():
+    search = MCTS(UniformEvaluator(), SearchConfig(node_limit=200, batch_size=8, rollout_weight=0.0))
+    result = search.search(GameState(9, 7.5), SearchLimits(visits=10_000))
+    assert 0 < result.visits < 10_000 and search.tree.counts[2] == 1
+    assert not search.tree.vloss[: int(search.tree.counts[0])].any()
+
+
+def test_a_second_pass_is_scored_exactly():
+    game = game_from("""
+    . X . X .
+    X X X X X
+    . . . . .
+    . . . . .
+    . . . . .
+    """, komi=0.5)
+    game.to_move = 2
+    game.play(0)  # White passes; Black owns the board
+    search = MCTS(RolloutEvaluator(seed=0), SearchConfig(seed=0, **ROLLOUTS_ONLY))
+    result = search.search(game, SearchLimits(visits=2000))
+    passing = [m for m in result.moves if m.move == 0]
+    assert passing and passing[0].winrate == 1.0  # two passes: scored exactly, a win every time

@@ -17,7 +17,10 @@ class EngineConfig:
     """boardsize and komi at start; rules; per-move limits (``visits`` or ``time`` seconds;
     neither: DEFAULT_SECONDS_PER_MOVE unless a time system is set); resignation below
     ``resign_threshold`` win rate after ``resign_min_visits``; ``lag`` seconds kept in reserve;
-    ``ownership_playouts`` for final_score / final_status_list; ``seed``."""
+    ``ownership_playouts`` for final_score / final_status_list; ``seed``; the player: ``mcts``
+    (with ``weights``/``value_weights`` checkpoints on ``device``, else bundled weights, else
+    rollouts only; ``batch_size`` leaves per network call, AlphaGo's ``rollout_weight`` lambda,
+    ``node_limit``) or ``flat`` (flat Monte Carlo)."""
 
     boardsize: int = 19
     komi: float = 7.5
@@ -29,6 +32,13 @@ class EngineConfig:
     lag: float = 0.3
     ownership_playouts: int = 400
     seed: int = 0
+    player: str = "mcts"
+    weights: str | None = None
+    value_weights: str | None = None
+    device: str = "auto"
+    batch_size: int = 16
+    rollout_weight: float = 0.5
+    node_limit: int = 1_000_000
 
     def __post_init__(self) -> None:
         check_size(self.boardsize)
@@ -39,6 +49,12 @@ class EngineConfig:
             raise ValueError(f"time must be positive seconds, got {self.time}")
         if not 0 <= self.resign_threshold < 1:
             raise ValueError(f"resign_threshold must be in [0, 1), got {self.resign_threshold}")
+        if self.player not in ("mcts", "flat"):
+            raise ValueError(f"player must be mcts or flat, not {self.player!r}")
+        if not 0 <= self.rollout_weight <= 1:
+            raise ValueError(f"rollout_weight must be within 0..1, got {self.rollout_weight}")
+        if self.batch_size < 1 or self.node_limit < 1000:
+            raise ValueError("batch_size must be positive and node_limit at least 1000")
 
     def to_dict(self) -> dict:
         return asdict(self)

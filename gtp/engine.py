@@ -19,11 +19,11 @@ from gogame.handicap import HandicapError, check_free_handicap, fixed_handicap_p
 from gogame.ownership import OwnershipConfig, final_status
 from gogame.rules import NAMED_RULES, IllegalMove
 from gogame.sgf import SGFError, game_to_record, load_game, write_sgf
-from search.flat import FlatConfig, FlatMonteCarlo
 from search.result import SearchLimits, SearchResult
 
 from .analysis import format_info_line, parse_analyze_args
 from .config import DEFAULT_SECONDS_PER_MOVE, EngineConfig
+from .player import build_searcher
 from .protocol import Command, format_response, header
 from .timecontrol import TimeManager, TimeSettings
 
@@ -77,7 +77,7 @@ class GtpEngine:
         self.size = config.boardsize
         self.komi = config.komi
         self.rules = config.rules
-        self.searcher = FlatMonteCarlo(FlatConfig(seed=config.seed))
+        self.searcher = build_searcher(config)
         self.time = TimeManager(lag=config.lag)
         self.game = GameState(self.size, self.komi, self.rules)
         self.last_result: SearchResult | None = None
@@ -492,6 +492,8 @@ class GtpEngine:
         result = self.searcher.search(self.game, SearchLimits(), should_stop=stop, on_progress=report,
                                       progress_interval=request.interval)
         self.last_result = result
+        while not stop():  # the search may end on its own (memory bound): the stream ends on input only
+            time.sleep(0.02)
         write("\n")
 
     # --- GoGui analyze commands -----------------------------------------------------------

@@ -107,7 +107,8 @@ class TorchEvaluator:
     """Policy and value from PyTorch networks: a ``policy`` net (or a ``dual`` net for both) and
     an optional ``value`` net. Eval and inference mode; fp16 (or bf16) on CUDA; ``symmetry``
     ``random`` (one of the 8 per batch), ``average`` (all 8) or ``none``; an LRU cache of
-    ``cache_size`` positions keyed by (stones hash, ko point, side to move)."""
+    ``cache_size`` positions keyed by (board size, stones hash, ko point, side to move); the
+    turns-since planes are not in the key, a deliberate approximation shared with other engines."""
 
     def __init__(self, policy: torch.nn.Module | None = None, value: torch.nn.Module | None = None,
                  device: str = "auto", symmetry: str = "random", cache_size: int = 100_000,
@@ -136,7 +137,8 @@ class TorchEvaluator:
 
     @staticmethod
     def key(board: np.ndarray, to_move: int) -> tuple:
-        return int(board[nb.H_HASH]), int(board[nb.H_KO]), int(to_move)
+        """Size, stones, ko point and side to move: what the network sees (stone ages aside)."""
+        return int(board[nb.H_SIZE]), int(board[nb.H_HASH]), int(board[nb.H_KO]), int(to_move)
 
     def features(self, batch: LeafBatch) -> np.ndarray:
         planes = np.zeros((len(batch), 49 if self.colour_plane else 48, batch.size, batch.size), np.float32)
@@ -167,6 +169,8 @@ class TorchEvaluator:
         return priors / len(symmetries), values / len(symmetries)
 
     def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
+        if self.cache_size == 0:
+            return self._forward(self.features(batch), batch.size)
         actions = batch.size * batch.size + 1
         priors = np.empty((len(batch), actions), np.float32)
         values = np.empty(len(batch), np.float32)

@@ -254,7 +254,9 @@ class MCTS:
             node = int(self.tree.child[best])
         return pv
 
-    def result(self, game: GameState, seconds: float) -> SearchResult:
+    def result(self, game: GameState, seconds: float, pv_moves: int = 10) -> SearchResult:
+        """The root's statistics, best first; principal variations for the ``pv_moves`` most
+        visited moves (the others get their own move only)."""
         tree = self.tree
         stats = []
         for e in tree.edges(self.root):
@@ -265,12 +267,15 @@ class MCTS:
             q = float(tree.value[c]) / n
             winrate = (q + 1) / 2
             spread = math.sqrt(max(winrate * (1 - winrate), 0.25 / n) / n)
-            stats.append(MoveStats(int(tree.move[e]), n, winrate, float(tree.prior[e]), winrate - 1.96 * spread,
-                                   [int(tree.move[e])] + self.principal_variation(c)))
-        stats.sort(key=lambda s: (s.visits, s.winrate), reverse=True)
+            stats.append((MoveStats(int(tree.move[e]), n, winrate, float(tree.prior[e]), winrate - 1.96 * spread,
+                                    [int(tree.move[e])]), c))
+        stats.sort(key=lambda item: (item[0].visits, item[0].winrate), reverse=True)
+        for stat, child in stats[:pv_moves]:
+            stat.pv += self.principal_variation(child)
+        moves = [stat for stat, _ in stats]
         root_visits = int(tree.visits[self.root])
         root_q = -float(tree.value[self.root]) / root_visits if root_visits else 0.0
-        return SearchResult(game.to_move, stats, int(sum(s.visits for s in stats)), (root_q + 1) / 2,
+        return SearchResult(game.to_move, moves, int(sum(s.visits for s in moves)), (root_q + 1) / 2,
                             self.ownership(game), seconds)
 
     def ownership(self, game: GameState) -> np.ndarray:

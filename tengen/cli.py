@@ -71,6 +71,9 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     limits = parser.add_mutually_exclusive_group()
     limits.add_argument("--visits", type=int, help="playouts per move")
     limits.add_argument("--time", type=float, metavar="SECONDS", help="seconds per move (default 3 when no time system is set)")
+    parser.add_argument("--weights", metavar="PATH", help="policy (or dual) network checkpoint; default: the bundled one, if any")
+    parser.add_argument("--value-weights", metavar="PATH", help="value network checkpoint")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the networks run (default auto)")
     parser.add_argument("--config", metavar="FILE", help="TOML settings file")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a setting, e.g. rules.ko=simple, rules.suicide=true, komi=6.5, boardsize=9")
@@ -84,6 +87,9 @@ def _engine_config(args):
         overrides["visits"] = str(args.visits)
     if args.time is not None:
         overrides["time"] = str(args.time)
+    for key in ("weights", "value_weights", "device"):
+        if getattr(args, key) is not None:
+            overrides[key] = getattr(args, key)
     return load_config(args.config, overrides)
 
 
@@ -96,8 +102,11 @@ def _gtp(args) -> int:
     sys.stdout = sys.stderr  # nothing but protocol text may reach the controller
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     engine = GtpEngine(config, log=log)
-    log(f"Tengen GTP engine ready (flat Monte Carlo player; rules {config.rules}); warming up")
+    from gtp.player import describe
+
+    log(f"Tengen: {describe(config)}; rules {config.rules}; warming up")
     engine.searcher.warm_up()
+    log("ready")
     serve(engine, sys.stdin.buffer, protocol_out)
     protocol_out.flush()
     sys.stderr.flush()

@@ -46,3 +46,27 @@ def test_bench_rules_with_the_c_reference(tmp_path):
     result = json.loads(done.stdout)
     assert result["ratio"] == pytest.approx(result["playouts_per_s"] / result["reference_playouts_per_s"], rel=1e-2)
     assert abs(result["reference_moves_per_playout"] - result["moves_per_playout"]) < 2
+
+
+def test_gtp_with_network_weights_and_bad_weights(tmp_path):
+    import torch
+
+    from nets.checkpoint import CheckpointInfo, save_checkpoint
+    from nets.config import NetConfig
+    from nets.models import build_network
+
+    torch.manual_seed(0)
+    policy, value = tmp_path / "policy.safetensors", tmp_path / "value.safetensors"
+    save_checkpoint(policy, build_network(NetConfig(filters=8, layers=2)), CheckpointInfo(NetConfig(filters=8, layers=2)))
+    value_config = NetConfig(kind="value", feature_set="alphago49", filters=8, layers=2)
+    save_checkpoint(value, build_network(value_config), CheckpointInfo(value_config))
+    done = subprocess.run([sys.executable, "-m", "tengen", "gtp", "--weights", str(policy), "--value-weights", str(value),
+                           "--device", "cpu", "--visits", "64"], input="boardsize 9\n1 genmove b\n2 kata-genmove_analyze w 1\nquit\n",
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "MCTS with networks" in done.stderr
+    assert done.stdout.startswith("=\n\n=1 ") and "\nplay " in done.stdout
+    missing = tengen("gtp", "--weights", str(tmp_path / "nope.safetensors"))
+    assert missing.returncode == 2 and "nope.safetensors: no such checkpoint file" in missing.stderr
+    wrong = tengen("gtp", "--weights", str(value))
+    assert wrong.returncode == 2 and "a value network cannot be the policy" in wrong.stderr

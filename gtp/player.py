@@ -1,0 +1,56 @@
+"""Builds the engine's searcher from its settings: the MCTS with networks when weights are given
+(or bundled), else the MCTS with rollouts only, or the flat Monte Carlo player on request."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nets
+from nets.checkpoint import load_checkpoint
+from nets.evaluator import RolloutEvaluator, TorchEvaluator
+from search.flat import FlatConfig, FlatMonteCarlo
+from search.mcts import MCTS, SearchConfig
+
+from .config import EngineConfig
+
+BUNDLED_WEIGHTS = Path(nets.__file__).resolve().parent / "weights"  # next to the package, never the cwd
+BUNDLED_POLICY = BUNDLED_WEIGHTS / "policy-9x9.safetensors"
+BUNDLED_VALUE = BUNDLED_WEIGHTS / "value-9x9.safetensors"
+
+
+def describe(config: EngineConfig) -> str:
+    weights = resolve_weights(config)
+    if config.player == "flat":
+        return "flat Monte Carlo player"
+    if weights[0] is None:
+        return "MCTS with rollouts (no network weights)"
+    return f"MCTS with networks {weights[0]}" + (f" and {weights[1]}" if weights[1] else "")
+
+
+def resolve_weights(config: EngineConfig) -> tuple[str | None, str | None]:
+    """The policy and value checkpoints: the configured ones, else the bundled ones if present."""
+    if config.weights:
+        return config.weights, config.value_weights
+    if BUNDLED_POLICY.is_file():
+        return str(BUNDLED_POLICY), (str(BUNDLED_VALUE) if BUNDLED_VALUE.is_file() else None)
+    return None, None
+
+
+def build_searcher(config: EngineConfig):
+    """The searcher for ``config``; a missing or bad checkpoint raises CheckpointError (a
+    ValueError) that names the file and the reason."""
+    if config.player == "flat":
+        return FlatMonteCarlo(FlatConfig(seed=config.seed))
+    policy_path, value_path = resolve_weights(config)
+    if policy_path is None:
+        return MCTS(RolloutEvaluator(seed=config.seed),
+                    SearchConfig(batch_size=8, rollout_weight=0.0, c_puct=3.0, fpu_reduction=0.0,
+                                 node_limit=config.node_limit, seed=config.seed))
+    policy, _ = load_checkpoint(policy_path)
+    if policy.config.kind == "value":
+        raise ValueError(f"{policy_path}: a value network cannot be the policy (use --value-weights for it)")
+    value = load_checkpoint(value_path, expected_kind="value")[0] if value_path else None
+    evaluator = TorchEvaluator(policy, value, device=config.device, seed=config.seed)
+    has_value = evaluator.has_value
+    return MCTS(evaluator, SearchConfig(batch_size=config.batch_size,
+                                        rollout_weight=config.rollout_weight if has_value else 1.0,
+                                        node_limit=config.node_limit, seed=config.seed))

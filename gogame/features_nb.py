@@ -24,7 +24,7 @@ Move features (planes 20-46) are set only on sensible points. Liberty counts are
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from .board_nb import (
     BLACK,
@@ -310,11 +310,12 @@ def stone_planes_nb(b, c, out, own_plane, opponent_plane):
 __all__ = ["BLACK", "alphago_planes_nb", "stone_planes_nb", "move_effects_nb", "ladder_captured_nb"]
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def alphago_planes_batch_nb(boards, to_move, out, colour_plane):
     """``alphago_planes_nb`` for each board of a (B, L) batch into ``out`` (B, >= 48, H, W);
-    with ``colour_plane`` plane 48 is ones where Black is to move (the value network's 49th)."""
-    for i in range(boards.shape[0]):
+    with ``colour_plane`` plane 48 is ones where Black is to move (the value network's 49th).
+    Boards are independent: they are spread over numba's threads (``numba.set_num_threads``)."""
+    for i in prange(boards.shape[0]):
         alphago_planes_nb(boards[i], to_move[i], out[i])
         if colour_plane:
             out[i, ALPHAGO_PLANES] = 1.0 if to_move[i] == BLACK else 0.0

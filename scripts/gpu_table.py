@@ -18,14 +18,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 START, END = "<!-- gpu-table:start -->", "<!-- gpu-table:end -->"
 
 
-def measure(device: str, batches: list[int], size: int) -> list[dict]:
+def measure(device: str, batches: list[int], size: int, selfplay_games: list[int]) -> list[dict]:
+    """One search at each batch size, then ``selfplay_games`` games searched together (16 leaves
+    each), as self-play runs them."""
     from search.bench import mcts_benchmark
 
+    runs = [dict(batch=b, games=1, visits=max(4000, 8 * b)) for b in batches]
+    runs += [dict(batch=16, games=g, visits=400) for g in selfplay_games]
     rows = []
-    for batch in batches:
-        visits = max(4000, 8 * batch)
-        row = mcts_benchmark(size=size, visits=visits, batch=batch, evaluator="network", device=device,
-                             threads=None, nn_seconds=2.0)
+    for run in runs:
+        row = mcts_benchmark(size=size, evaluator="network", device=device, threads=None, nn_seconds=2.0, **run)
         row.pop("networks", None)
         print(json.dumps(row), flush=True)
         rows.append(row)
@@ -35,9 +37,12 @@ def measure(device: str, batches: list[int], size: int) -> list[dict]:
 def table(rows: list[dict], header: dict) -> str:
     lines = [f"Measured on {header['gpu']} (torch {header['torch']}, Python {header['python']}), "
              f"{rows[0]['size']}x{rows[0]['size']}, default NetConfig (policy + value, random weights), fp16, rollouts off:",
-             "", "| batch | MCTS simulations/s | network alone, positions/s | ratio |", "|---|---|---|---|"]
+             "", "| games searched together | leaves per network call | MCTS simulations/s | network alone, positions/s | ratio |",
+             "|---|---|---|---|---|"]
     for row in rows:
-        lines.append(f"| {row['batch']} | {row['sims_per_s']:,.0f} | {row['nn_positions_per_s']:,.0f} | {row['ratio']:.2f} |")
+        games = row.get("games", 1)
+        lines.append(f"| {games} | {row['batch'] * games} | {row['sims_per_s']:,.0f} | {row['nn_positions_per_s']:,.0f} "
+                     f"| {row['ratio']:.2f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -54,6 +59,7 @@ def main() -> int:
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--size", type=int, default=9)
     parser.add_argument("--batches", default="16,32,64,128,256,512,1024")
+    parser.add_argument("--selfplay-games", default="16,64", help="games searched together (16 leaves each)")
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--from-jsonl", type=Path, help="make the table from an earlier run's gpu_table.jsonl")
     parser.add_argument("--readme", type=Path, help="write the table into this README between the gpu-table markers")
@@ -71,7 +77,8 @@ def main() -> int:
             tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "gpu", "-p", "no:cacheprovider",
                                     "tests/nets"], cwd=Path(__file__).resolve().parents[1])
             header["gpu_tests_passed"] = tests.returncode == 0
-        rows = measure(args.device, [int(b) for b in args.batches.split(",")], args.size)
+        rows = measure(args.device, [int(b) for b in args.batches.split(",")], args.size,
+                       [int(g) for g in args.selfplay_games.split(",") if g])
     text = table(rows, header)
     print(text)
     if args.out:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import time
 
+import numba
 import torch
 
 from gogame.game import GameState
 from nets.checkpoint import load_checkpoint
 from nets.evaluator import RolloutEvaluator, TorchEvaluator, UniformEvaluator, default_networks, pick_device
 
-from .mcts import MCTS, SearchConfig
+from .mcts import MCTS, SearchConfig, search_many
 from .result import SearchLimits
 
 
@@ -49,10 +50,14 @@ def network_positions_per_s(networks, batch: int, size: int, device: torch.devic
 
 def mcts_benchmark(size: int = 9, visits: int = 3200, batch: int = 16, evaluator: str = "network",
                    weights: str | None = None, value_weights: str | None = None, device: str = "auto",
-                   rollout_weight: float = 0.0, threads: int | None = 1, seed: int = 0, nn_seconds: float = 3.0) -> dict:
-    """Run the search and (for ``network``) the bare network; return the figures as a dict."""
+                   rollout_weight: float = 0.0, threads: int | None = 1, seed: int = 0, nn_seconds: float = 3.0,
+                   games: int = 1) -> dict:
+    """Run the search and (for ``network``) the bare network; return the figures as a dict.
+    With ``games`` > 1, that many games are searched together (``search_many``, ``visits`` each),
+    so one evaluator call holds up to ``games * batch`` leaves; the network is timed at that batch."""
     if threads:
         torch.set_num_threads(threads)
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     torch_device = pick_device(device)
     networks = None
     if evaluator == "network":
@@ -66,20 +71,28 @@ def mcts_benchmark(size: int = 9, visits: int = 3200, batch: int = 16, evaluator
         raise ValueError(f"unknown evaluator {evaluator!r}: expected network, uniform or rollout")
     config = SearchConfig(batch_size=batch, rollout_weight=rollout_weight, seed=seed,
                           node_limit=max(100_000, 2 * visits), edges_per_node=size * size + 1, reuse_tree=False)
-    search = MCTS(chosen, config)
-    search.search(GameState(size, 7.5), SearchLimits(visits=2 * batch))  # compile / load caches, warm torch
-    game = GameState(size, 7.5)
-    start = time.perf_counter()
-    result = search.search(game, SearchLimits(visits=visits))
-    elapsed = time.perf_counter() - start
+    MCTS(chosen, config).search(GameState(size, 7.5), SearchLimits(visits=2 * batch))  # compile, warm torch
+    if games > 1:
+        searches = [MCTS(chosen, config) for _ in range(games)]
+        positions = [GameState(size, 7.5) for _ in range(games)]
+        start = time.perf_counter()
+        results = search_many(searches, positions, visits)
+        elapsed = time.perf_counter() - start
+        result, total = results[0], sum(r.visits for r in results)
+    else:
+        start = time.perf_counter()
+        result = MCTS(chosen, config).search(GameState(size, 7.5), SearchLimits(visits=visits))
+        elapsed = time.perf_counter() - start
+        total = result.visits
     figures = {
-        "size": size, "visits": result.visits, "batch": batch, "evaluator": evaluator, "rollout_weight": rollout_weight,
+        "size": size, "games": games, "visits": total, "batch": batch, "evaluator": evaluator,
+        "rollout_weight": rollout_weight,
         "device": str(torch_device) if evaluator == "network" else "cpu", "threads": threads,
-        "seconds": round(elapsed, 3), "sims_per_s": round(result.visits / elapsed, 1),
+        "seconds": round(elapsed, 3), "sims_per_s": round(total / elapsed, 1),
         "best_move": int(result.best.move) if result.best else 0,
     }
     if networks is not None:
-        nn_rate = network_positions_per_s(networks, batch, size, torch_device, chosen.dtype, nn_seconds)
+        nn_rate = network_positions_per_s(networks, batch * games, size, torch_device, chosen.dtype, nn_seconds)
         figures["nn_positions_per_s"] = round(nn_rate, 1)
         figures["ratio"] = round(figures["sims_per_s"] / nn_rate, 3)
         figures["networks"] = [n.config.to_dict() for n in networks if n is not None]

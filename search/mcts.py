@@ -156,8 +156,11 @@ class MCTS:
         return game.legal_moves()  # superko-aware: the tree below the root uses simple ko
 
     def _evaluate(self, game: GameState, boards: np.ndarray, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        batch = LeafBatch(boards, colors, game.size, game.komi)
-        priors, values = self.evaluator.evaluate_batch(batch)
+        """Evaluator priors and values for the leaves; ``boards`` are consumed by the rollouts."""
+        priors, values = self.evaluator.evaluate_batch(LeafBatch(boards, colors, game.size, game.komi))
+        return priors, self._mix_rollouts(game, boards, colors, values)
+
+    def _mix_rollouts(self, game: GameState, boards: np.ndarray, colors: np.ndarray, values: np.ndarray) -> np.ndarray:
         values = values.astype(np.float64)
         weight = self.config.rollout_weight
         if weight > 0:
@@ -165,7 +168,7 @@ class MCTS:
                 self.ownership_sum = np.zeros((game.size + 2) ** 2, np.float64)
             t.rollout_mix_nb(boards, colors, game.komi, self.rng_state, values, weight, self.ownership_sum)
             self.ownership_count += len(values)
-        return priors, values
+        return values
 
     def _expand_root(self, game: GameState) -> None:
         tree = self.tree
@@ -195,15 +198,7 @@ class MCTS:
         """Search from ``game`` until a limit or ``should_stop()``; ``limits.visits`` counts
         simulations of this call (the reused subtree's visits are kept on top)."""
         start = time.perf_counter()
-        self._place_root(game)
-        tree, config = self.tree, self.config
-        self._expand_root(game)
-        self._add_noise()
-        consecutive_passes = game.consecutive_passes
-        length = game.board.array.shape[0]
-        boards = np.empty((config.batch_size, length), np.int64)
-        nodes = np.empty(config.batch_size, np.int64)
-        colors = np.empty(config.batch_size, np.int64)
+        self.begin(game)
         done = 0
         last_report = start
         while True:
@@ -211,27 +206,48 @@ class MCTS:
                 break
             if limits.seconds is not None and time.perf_counter() - start >= limits.seconds:
                 break
-            if should_stop() or tree.counts[2]:
+            if should_stop() or self.tree.counts[2]:
                 break
-            want = config.batch_size if limits.visits is None else min(config.batch_size, limits.visits - done)
-            count, finished = t.select_batch_nb(*tree.node_arrays, *tree.edge_arrays, tree.counts, self.root,
-                                                game.board.array, consecutive_passes, want, config.c_puct,
-                                                config.fpu_reduction, game.komi, boards, nodes, colors)
-            done += finished
+            want = self.config.batch_size if limits.visits is None else min(self.config.batch_size, limits.visits - done)
+            count, finished = self.select(game, want)
             if count:
-                priors, values = self._evaluate(game, boards[:count].copy(), colors[:count])
-                t.expand_and_backup_nb(tree.parent, tree.visits, tree.value, tree.vloss, tree.first_edge,
-                                       tree.num_edges, tree.state, tree.move, tree.prior, tree.child, tree.counts,
-                                       nodes[:count], boards[:count], colors[:count], priors.astype(np.float64),
-                                       values, game.rules.suicide)
-                done += count
+                priors, values = self._evaluate(game, self.boards[:count].copy(), self.colors[:count])
+                self.finish(game, count, priors, values)
             elif finished == 0:
                 break  # nothing selectable (pool full or every path pending)
+            done += count + finished
             now = time.perf_counter()
             if on_progress is not None and now - last_report >= progress_interval:
                 last_report = now
                 on_progress(self.result(game, now - start))
         return self.result(game, time.perf_counter() - start)
+
+    # the three steps of a round, apart so that search_many can batch several trees together
+
+    def begin(self, game: GameState) -> None:
+        """Place and expand the root (reusing the tree when it continues), add root noise."""
+        self._place_root(game)
+        self._expand_root(game)
+        self._add_noise()
+        length = game.board.array.shape[0]
+        self.boards = np.empty((self.config.batch_size, length), np.int64)
+        self.nodes = np.empty(self.config.batch_size, np.int64)
+        self.colors = np.empty(self.config.batch_size, np.int64)
+
+    def select(self, game: GameState, want: int) -> tuple[int, int]:
+        """Gather up to ``want`` leaves into ``boards/nodes/colors``: (leaves, terminal sims)."""
+        tree, config = self.tree, self.config
+        return t.select_batch_nb(*tree.node_arrays, *tree.edge_arrays, tree.counts, self.root, game.board.array,
+                                 game.consecutive_passes, want, config.c_puct, config.fpu_reduction, game.komi,
+                                 self.boards, self.nodes, self.colors)
+
+    def finish(self, game: GameState, count: int, priors: np.ndarray, values: np.ndarray) -> None:
+        """Expand the gathered leaves with their priors and back their values up."""
+        tree = self.tree
+        t.expand_and_backup_nb(tree.parent, tree.visits, tree.value, tree.vloss, tree.first_edge, tree.num_edges,
+                               tree.state, tree.move, tree.prior, tree.child, tree.counts, self.nodes[:count],
+                               self.boards[:count], self.colors[:count], priors.astype(np.float64), values,
+                               game.rules.suicide)
 
     def warm_up(self) -> None:
         """Compile (or load from the numba cache) every kernel on a tiny board."""
@@ -287,3 +303,45 @@ class MCTS:
         return estimate_ownership(game, OwnershipConfig(playouts=64, seed=self.config.seed))
 
 
+
+
+def search_many(searches: list[MCTS], games: list[GameState], visits: int) -> list[SearchResult]:
+    """Search several games at once for ``visits`` simulations each, every round's leaves of all
+    of them evaluated in one call of the (shared) evaluator: how self-play keeps a GPU busy when
+    each game's own batch is small. Games must share board size and komi."""
+    evaluator = searches[0].evaluator
+    if any(s.evaluator is not evaluator for s in searches):
+        raise ValueError("search_many needs one evaluator shared by every search")
+    if len({(g.size, g.komi) for g in games}) != 1:
+        raise ValueError("search_many needs games of one board size and komi")
+    start = time.perf_counter()
+    for search, game in zip(searches, games):
+        search.begin(game)
+    done = [0] * len(games)
+    while True:
+        active, boards, colors, counts = [], [], [], []
+        for i, (search, game) in enumerate(zip(searches, games)):
+            if done[i] >= visits or search.tree.counts[2]:
+                continue
+            count, finished = search.select(game, min(search.config.batch_size, visits - done[i]))
+            done[i] += count + finished
+            if count == 0 and finished == 0:
+                done[i] = visits  # nothing selectable: this search is over
+            if count:
+                active.append(i)
+                counts.append(count)
+                boards.append(search.boards[:count].copy())
+                colors.append(search.colors[:count])
+        if not active:
+            break
+        game = games[active[0]]
+        priors, values = evaluator.evaluate_batch(LeafBatch(np.concatenate(boards), np.concatenate(colors),
+                                                            game.size, game.komi))
+        offset = 0
+        for i, count, leaf_boards, leaf_colors in zip(active, counts, boards, colors):
+            part = slice(offset, offset + count)
+            mixed = searches[i]._mix_rollouts(games[i], leaf_boards, leaf_colors, values[part])
+            searches[i].finish(games[i], count, priors[part], mixed)
+            offset += count
+    seconds = time.perf_counter() - start
+    return [search.result(game, seconds) for search, game in zip(searches, games)]

@@ -31,6 +31,7 @@ def _add_bench(subparsers) -> None:
     mcts.add_argument("--rollouts", type=float, default=0.0, metavar="LAMBDA",
                       help="AlphaGo's mixing weight of rollout outcomes (0 = off, 0.5 = AlphaGo)")
     mcts.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: one core)")
+    mcts.add_argument("--games", type=int, default=1, help="games searched together, leaves batched across them")
     mcts.add_argument("--json", action="store_true")
     mcts.set_defaults(handler=_bench_mcts)
 
@@ -161,8 +162,10 @@ def _bench_mcts(args) -> int:
         raise ValueError("--visits and --batch must be positive")
     if not 0 <= args.rollouts <= 1:
         raise ValueError(f"--rollouts must be within 0..1, got {args.rollouts}")
+    if args.games < 1:
+        raise ValueError("--games must be positive")
     figures = mcts_benchmark(args.size, args.visits, args.batch, args.evaluator, args.weights, args.value_weights,
-                             args.device, args.rollouts, args.threads)
+                             args.device, args.rollouts, args.threads, games=args.games)
     if args.json:
         print(json.dumps(figures), flush=True)
     else:

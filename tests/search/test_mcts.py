@@ -116,3 +116,28 @@ def test_a_second_pass_is_scored_exactly():
     result = search.search(game, SearchLimits(visits=2000))
     passing = [m for m in result.moves if m.move == 0]
     assert passing and passing[0].winrate == 1.0  # two passes: scored exactly, a win every time
+
+
+def test_search_many_evaluates_the_leaves_of_all_games_together():
+    from search.mcts import search_many
+
+    class Counting(UniformEvaluator):
+        def __init__(self):
+            self.batches = []
+
+        def evaluate_batch(self, batch):
+            self.batches.append(len(batch))
+            return super().evaluate_batch(batch)
+
+    evaluator = Counting()
+    games = [GameState(9, 7.5) for _ in range(6)]
+    for i, game in enumerate(games):
+        game.play(from_gtp(["E5", "C3", "G7", "D4", "F6", "A1"][i], 9))
+    searches = [MCTS(evaluator, SearchConfig(batch_size=8, rollout_weight=0.5, seed=i)) for i in range(6)]
+    evaluator.batches.clear()
+    results = search_many(searches, games, visits=400)
+    assert [r.visits for r in results] == [400] * 6
+    rounds = [b for b in evaluator.batches if b > 1]
+    assert max(rounds) == 48 and len(evaluator.batches) <= 6 + 60  # the root evaluations, then 6 x 8 per round
+    for search in searches:
+        assert not search.tree.vloss[: int(search.tree.counts[0])].any()

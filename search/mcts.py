@@ -20,6 +20,7 @@ from gogame.game import GameState
 from gogame.ownership import OwnershipConfig, estimate_ownership
 from gogame.playout_nb import make_rng_state
 from nets.evaluator import Evaluator, LeafBatch
+from nets.rollout_policy import RolloutPolicy
 
 from . import tree_nb as t
 from .result import MoveStats, SearchLimits, SearchResult
@@ -99,9 +100,12 @@ class MCTS:
     """``search(game, limits)`` -> SearchResult for ``game.to_move``. Keeps its tree between
     calls when the new game continues the old one (tree reuse)."""
 
-    def __init__(self, evaluator: Evaluator, config: SearchConfig = SearchConfig()) -> None:
+    def __init__(self, evaluator: Evaluator, config: SearchConfig = SearchConfig(),
+                 rollout_policy: RolloutPolicy | None = None) -> None:
         self.evaluator = evaluator
         self.config = config
+        # rollouts draw from the fast rollout policy when one is given, else capture-aware random
+        self.policy_weights = rollout_policy.weights if rollout_policy is not None else np.empty(0, np.float64)
         self.tree = Tree(config.node_limit, config.node_limit * config.edges_per_node)
         self.rng = np.random.default_rng(config.seed)
         self.rng_state = make_rng_state(config.seed)
@@ -166,7 +170,8 @@ class MCTS:
         if weight > 0:
             if self.ownership_sum is None:
                 self.ownership_sum = np.zeros((game.size + 2) ** 2, np.float64)
-            t.rollout_mix_nb(boards, colors, game.komi, self.rng_state, values, weight, self.ownership_sum)
+            t.rollout_mix_nb(boards, colors, game.komi, self.rng_state, values, weight, self.ownership_sum,
+                             self.policy_weights)
             self.ownership_count += len(values)
         return values
 

@@ -45,3 +45,15 @@ class SearchResult:
     @property
     def best(self) -> MoveStats | None:
         return self.moves[0] if self.moves else None
+
+
+def choose_move(result: SearchResult, temperature: float, rng: np.random.Generator) -> int:
+    """The move to play: the most visited at temperature 0, else drawn with probability
+    proportional to visits ** (1 / temperature) (AlphaGo Zero's self-play exploration)."""
+    if not result.moves:
+        return 0
+    if temperature <= 0:
+        return result.moves[0].move
+    visits = np.array([m.visits for m in result.moves], np.float64)
+    weights = np.exp((np.log(visits) - np.log(visits.max())) / temperature)
+    return result.moves[int(rng.choice(len(weights), p=weights / weights.sum()))].move

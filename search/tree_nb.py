@@ -27,6 +27,7 @@ from numba import njit
 from gogame import board_nb as nb
 from gogame.board_nb import LEGAL
 from gogame.playout_nb import capture_aware_playout_nb
+from nets.rollout_nb import policy_playout_nb
 
 UNEXPANDED = 0
 EXPANDED = 1
@@ -250,15 +251,20 @@ def compact_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_mo
 
 
 @njit(cache=True)
-def rollout_mix_nb(boards, colors, komi, rng_state, values, weight, ownership):
+def rollout_mix_nb(boards, colors, komi, rng_state, values, weight, ownership, policy_weights):
     """AlphaGo's leaf evaluation: ``(1 - weight) * value + weight * z`` with z the result of one
-    capture-aware playout from each leaf (side to move's view); final owners are added to
+    playout from each leaf (side to move's view): drawn from the fast rollout policy with
+    ``policy_weights``, or capture-aware random when that is empty. Final owners are added to
     ``ownership`` (+1 Black). ``boards`` are played out in place."""
     owner = np.empty(ownership.shape[0], np.int64)
     for i in range(boards.shape[0]):
         board = boards[i]
         size = board[nb.H_SIZE]
-        margin = capture_aware_playout_nb(board, colors[i], rng_state, 3 * size * size) - komi
+        if policy_weights.shape[0] > 0:
+            score = policy_playout_nb(board, colors[i], policy_weights, rng_state, 3 * size * size)
+        else:
+            score = capture_aware_playout_nb(board, colors[i], rng_state, 3 * size * size)
+        margin = score - komi
         z = 0.0 if margin == 0 else (1.0 if (margin > 0) == (colors[i] == nb.BLACK) else -1.0)
         values[i] = (1.0 - weight) * values[i] + weight * z
         nb.region_owners_nb(board, owner)

@@ -141,3 +141,28 @@ def test_search_many_evaluates_the_leaves_of_all_games_together():
     assert max(rounds) == 48 and len(evaluator.batches) <= 6 + 60  # the root evaluations, then 6 x 8 per round
     for search in searches:
         assert not search.tree.vloss[: int(search.tree.counts[0])].any()
+
+
+def test_rollouts_can_draw_from_the_fast_rollout_policy():
+    from nets import rollout_nb
+    from nets.rollout_policy import RolloutPolicy
+
+    weights = np.zeros(rollout_nb.WEIGHTS)
+    weights[rollout_nb.CAPTURE] = 3.0
+    game = game_from(CAPTURE_RACE, komi=0.5, rules=Rules(ko="simple"))
+    search = MCTS(UniformEvaluator(), SearchConfig(seed=0, **{**ROLLOUTS_ONLY, "rollout_weight": 1.0}),
+                  rollout_policy=RolloutPolicy(weights))
+    result = search.search(game, SearchLimits(visits=3000))
+    assert to_gtp(result.best.move, 5) == "D5" and search.ownership_count > 2000  # terminal leaves need none
+
+
+def test_temperature_move_choice():
+    from search.result import MoveStats, SearchResult, choose_move
+
+    result = SearchResult(1, [MoveStats(10, 300, 0.5, 0.1, 0.4), MoveStats(20, 100, 0.5, 0.1, 0.4)], 400, 0.5, None, 0.0)
+    rng = np.random.default_rng(0)
+    assert choose_move(result, 0.0, rng) == 10
+    draws = [choose_move(result, 1.0, rng) for _ in range(4000)]
+    assert abs(draws.count(10) / 4000 - 0.75) < 0.03  # proportional to visits at temperature 1
+    cold = [choose_move(result, 0.25, rng) for _ in range(1000)]
+    assert cold.count(10) / 1000 > 0.97  # 3**4 : 1

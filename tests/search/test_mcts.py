@@ -36,7 +36,20 @@ O O O . .
 """
 
 
-@pytest.mark.parametrize("position, expected", [(CAPTURE_RACE, "D5"), (SNAPBACK, "D2")], ids=["race", "snapback"])
+# D4 puts E4 in atari; White extends to E5 (two liberties), Black D5, White E6, Black D6 takes
+# all three at the top edge: a ladder. Every other Black move loses (checked as above).
+LADDER = """
+X X . . . X
+. O O . . X
+O . O . O X
+. O . X X .
+X O X . . X
+O . . X X X
+"""
+
+
+@pytest.mark.parametrize("position, expected", [(CAPTURE_RACE, "D5"), (SNAPBACK, "D2"), (LADDER, "D4")],
+                         ids=["race", "snapback", "ladder"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_rollouts_find_the_single_winning_move(position, expected, seed):
     game = game_from(position, komi=0.5, rules=Rules(ko="simple"))

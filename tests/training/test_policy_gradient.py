@@ -1,0 +1,90 @@
+"""The policy-gradient estimators on the textbook random walk: the worked REINFORCE example,
+unbiasedness, the variance a baseline saves, the bias a wrong critic causes, and a Monte Carlo
+value fit."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from training.policy_gradient import discounted_returns, estimator_weights, policy_gradient
+from training.random_walk import LEFT, RIGHT, Episode, run_episode
+
+THETA0 = np.zeros(2)
+
+
+def test_the_worked_reinforce_example():
+    episode = Episode(np.array([0, 0.3, 1.6, 2.1, 1.3]), np.array([RIGHT, RIGHT, LEFT, RIGHT, RIGHT]), -np.ones(5))
+    g = policy_gradient("reinforce", episode.grad_log_probs(THETA0), episode.rewards)
+    assert g == pytest.approx([-0.95, -4.5])
+    assert discounted_returns(episode.rewards, 1.0).tolist() == [-5, -4, -3, -2, -1]
+
+
+def test_estimator_weights_follow_the_table():
+    rewards = np.array([-1.0, -1.0, -1.0])
+    values = np.array([-2.5, -2.0, -0.5, 0.0])
+    assert estimator_weights("baseline", rewards, values).tolist() == [-0.5, 0.0, -0.5]
+    assert estimator_weights("actor_critic", rewards, values).tolist() == [-3.0, -1.5, -1.0]
+    assert estimator_weights("advantage", rewards, values).tolist() == [-0.5, 0.5, -0.5]
+    two_step = estimator_weights("nstep", rewards, values, n=2)
+    assert two_step.tolist() == [(-1 - 1 - 0.5) + 2.5, (-1 - 1 + 0.0) + 2.0, -1 + 0.5]
+    assert np.array_equal(estimator_weights("nstep", rewards, values, n=10), estimator_weights("baseline", rewards, values))
+    assert np.array_equal(estimator_weights("nstep", rewards, values, n=1), estimator_weights("advantage", rewards, values))
+    with pytest.raises(ValueError, match="needs V"):
+        estimator_weights("advantage", rewards)
+
+
+def sample(theta, episodes, seed):
+    rng = np.random.default_rng(seed)
+    return [run_episode(theta, rng) for _ in range(episodes)]
+
+
+def mc_value_fit(episodes):
+    """Monte Carlo (TD(1)) regression of the return on (1, x^2, x^4): V is symmetric in x here."""
+    xs = np.concatenate([e.states for e in episodes])
+    returns = np.concatenate([discounted_returns(e.rewards, 1.0) for e in episodes])
+    features = np.stack([np.ones_like(xs), xs ** 2, xs ** 4], axis=1)
+    coefficients, *_ = np.linalg.lstsq(features, returns, rcond=None)
+    return lambda x: coefficients @ np.array([1.0, x * x, x ** 4])
+
+
+def estimates(kind, episodes, theta, value):
+    out = []
+    for e in episodes:
+        values = None if value is None else np.append([value(x) for x in e.states], 0.0)
+        out.append(policy_gradient(kind, e.grad_log_probs(theta), e.rewards, values))
+    return np.array(out)
+
+
+@pytest.fixture(scope="module")
+def walk():
+    theta = np.array([0.3, 0.2])
+    value = mc_value_fit(sample(theta, 4000, seed=1))
+    return theta, sample(theta, 6000, seed=2), value
+
+
+def test_monte_carlo_value_fit_recovers_v0_of_the_uniform_policy():
+    truth = -np.mean([len(e.states) for e in sample(THETA0, 40000, seed=3)])  # -E[steps from 0]
+    fitted = mc_value_fit(sample(THETA0, 4000, seed=4))(0.0)
+    assert fitted == pytest.approx(truth, rel=0.05)
+
+
+def test_reinforce_with_and_without_baseline_agree_and_the_baseline_lowers_variance(walk):
+    theta, episodes, value = walk
+    plain = estimates("reinforce", episodes, theta, None)
+    based = estimates("baseline", episodes, theta, value)
+    wrong = estimates("baseline", episodes, theta, lambda x: -20.0)  # any baseline keeps it unbiased
+    error = 4 * plain.std(axis=0) / np.sqrt(len(episodes))
+    assert np.all(np.abs(plain.mean(0) - based.mean(0)) < error)
+    assert np.all(np.abs(plain.mean(0) - wrong.mean(0)) < 4 * wrong.std(axis=0) / np.sqrt(len(episodes)))
+    assert np.all(based.var(axis=0) < 0.5 * plain.var(axis=0))
+
+
+def test_critics_are_unbiased_only_with_a_good_value_function(walk):
+    theta, episodes, value = walk
+    plain = estimates("reinforce", episodes, theta, None).mean(0)
+    error = 4 * estimates("reinforce", episodes, theta, None).std(axis=0) / np.sqrt(len(episodes))
+    for kind in ("actor_critic", "advantage", "nstep"):
+        good = estimates(kind, episodes, theta, value).mean(0)
+        assert np.all(np.abs(good - plain) < error + 0.1 * np.abs(plain)), kind
+    biased = estimates("advantage", episodes, theta, lambda x: -0.5 * x * x).mean(0)  # a poor critic
+    assert np.any(np.abs(biased - plain) > error), "a wrong critic should bias the estimate"

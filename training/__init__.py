@@ -1,0 +1,1 @@
+"""Training: supervised policy learning, policy-gradient RL, value learning, datasets, metrics."""

@@ -57,8 +57,9 @@ def _start(command: str) -> GtpClient:
 
 
 def play_game(black_command: str, white_command: str, config: MatchConfig = MatchConfig(),
-              on_move: Callable[[GameState], None] | None = None) -> GameReport:
-    """Referee one game between two engines started from their command lines."""
+              on_move: Callable[[GameState], None] | None = None, opening: list[int] = ()) -> GameReport:
+    """Referee one game between two engines started from their command lines; the ``opening``
+    moves (points, alternating from Black) are played for both before the engines take over."""
     engines = {BLACK: _start(black_command), WHITE: _start(white_command)}
     names = {}
     try:
@@ -67,18 +68,24 @@ def play_game(black_command: str, white_command: str, config: MatchConfig = Matc
             engine.send("clear_board")
             engine.send(f"komi {config.komi}")
             names[color] = engine.send("name")
-        return _referee(engines, names, config, on_move)
+        return _referee(engines, names, config, on_move, list(opening))
     finally:
         for engine in engines.values():
             engine.close()
 
 
-def _referee(engines, names, config: MatchConfig, on_move) -> GameReport:
+def _referee(engines, names, config: MatchConfig, on_move, opening: list[int]) -> GameReport:
     game = GameState(config.size, config.komi, config.rules)
     report = GameReport(names[BLACK], names[WHITE], "", 0)
     max_moves = config.max_moves or 4 * config.size * config.size
     color = BLACK
     result = ""
+    for pt in opening:
+        game.play(pt, color)
+        vertex = to_gtp(pt, config.size)
+        for engine in engines.values():
+            engine.send(f"play {COLOR_NAMES[color]} {vertex}")
+        color = 3 - color
     while not game.is_over and len(game.moves) < max_moves:
         name = COLOR_NAMES[color]
         reply = engines[color].send(f"genmove {name}").strip()

@@ -177,6 +177,24 @@ def _bench_mcts(args) -> int:
     return 0
 
 
+def _data_games(args) -> int:
+    from tqdm import tqdm
+
+    from selfplay.expert import ExpertGamesConfig, generate_expert_games
+
+    if args.games < 1:
+        raise ValueError(f"--games must be at least 1, got {args.games}")
+    config = ExpertGamesConfig(engine=args.engine, opponent=args.opponent, size=args.size, komi=args.komi,
+                               games=args.games, levels=tuple(int(v) for v in args.levels.split(",")),
+                               opening_moves=args.opening_moves, seed=args.seed, workers=args.workers or os.cpu_count() or 1)
+    with tqdm(total=args.games, desc="games", unit="game", file=sys.stderr) as bar:
+        bar.update(args.games - sum(1 for i in range(args.games) if not (Path(args.out) / f"game-{i:06d}.sgf").exists()))
+        results = generate_expert_games(config, Path(args.out), progress=lambda done, total: bar.update(1))
+    skipped = [r for _, r in results if r.startswith("skipped")]
+    print(f"{len(results) - len(skipped)} games written to {args.out}, {len(skipped)} skipped", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tengen", description="Tengen, an AlphaGo-style Go engine")
     subparsers = parser.add_subparsers(dest="command", required=True)
@@ -196,6 +214,22 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--sgf-dir", metavar="DIR", help="write every game as SGF here")
     match.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     match.set_defaults(handler=_match)
+    data = subparsers.add_parser("data", help="make training data")
+    data_kinds = data.add_subparsers(dest="data_kind", required=True)
+    games = data_kinds.add_parser("games", help="expert games between GTP engines, as SGF (resumable, parallel)")
+    games.add_argument("--engine", required=True,
+                       help='GTP command line; {seed} and {level} are filled in per game, e.g. '
+                            '"/usr/games/gnugo --mode gtp --chinese-rules --level {level} --seed {seed}"')
+    games.add_argument("--opponent", help="the other side's command line (default: the engine itself)")
+    games.add_argument("--size", type=int, default=9)
+    games.add_argument("--komi", type=float, default=7.5)
+    games.add_argument("--games", type=int, required=True)
+    games.add_argument("--levels", default="8,10", help="levels to draw {level} from (default 8,10)")
+    games.add_argument("--opening-moves", type=int, default=4, help="up to this many random opening moves")
+    games.add_argument("--seed", type=int, default=0)
+    games.add_argument("--workers", type=int, help="parallel games (default: the number of cores)")
+    games.add_argument("--out", required=True, help="folder of the SGF files")
+    games.set_defaults(handler=_data_games)
     _add_bench(subparsers)
     return parser
 

@@ -195,6 +195,42 @@ def _data_games(args) -> int:
     return 0
 
 
+def _data_shards(args) -> int:
+    from training.dataset import ShardConfig, build_shards
+
+    config = ShardConfig(size=args.size, feature_set=args.feature_set, max_handicap=args.max_handicap,
+                         min_rank=args.min_rank, heldout_fraction=args.heldout, seed=args.seed)
+    sidecar = build_shards(args.sgf, args.out, config)
+    print(json.dumps({k: sidecar[k] for k in ("games", "positions", "skipped")}), flush=True)
+    return 0
+
+
+def _train_sl(args) -> int:
+    import tomllib
+
+    from tqdm import tqdm
+
+    from gtp.config import parse_set_options
+    from training.supervised import SLConfig, config_from, train_sl
+
+    settings: dict[str, str] = {}
+    if args.config:
+        try:
+            settings.update({k: str(v) for k, v in tomllib.loads(Path(args.config).read_text()).items()})
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ValueError(f"cannot read config file {args.config}: {error}") from None
+    settings.update(parse_set_options(args.set))
+    config = config_from(settings, SLConfig())
+    with tqdm(total=config.steps, desc="sl", unit="step", file=sys.stderr) as bar:
+        def progress(step: int, total: int, loss: float) -> None:
+            bar.n = step
+            bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
+            bar.refresh()
+        result = train_sl(config, progress)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tengen", description="Tengen, an AlphaGo-style Go engine")
     subparsers = parser.add_subparsers(dest="command", required=True)
@@ -230,6 +266,23 @@ def build_parser() -> argparse.ArgumentParser:
     games.add_argument("--workers", type=int, help="parallel games (default: the number of cores)")
     games.add_argument("--out", required=True, help="folder of the SGF files")
     games.set_defaults(handler=_data_games)
+    shards = data_kinds.add_parser("shards", help="SGF collections (folders, .zip, .tar.gz) to training shards")
+    shards.add_argument("sgf", nargs="+", help="SGF folders, .zip or .tar.gz archives, or files")
+    shards.add_argument("--out", required=True)
+    shards.add_argument("--size", type=int, default=9)
+    shards.add_argument("--feature-set", default="alphago48")
+    shards.add_argument("--max-handicap", type=int, default=0)
+    shards.add_argument("--min-rank", help="keep games whose players are at least this strong, e.g. 1d")
+    shards.add_argument("--heldout", type=float, default=0.05, help="fraction of games held out (default 0.05)")
+    shards.add_argument("--seed", type=int, default=0)
+    shards.set_defaults(handler=_data_shards)
+    train = subparsers.add_parser("train", help="the training pipeline")
+    stages = train.add_subparsers(dest="stage", required=True)
+    sl = stages.add_parser("sl", help="supervised policy learning on shards (resumes a killed run)")
+    sl.add_argument("--config", metavar="FILE", help="TOML settings (keys of training.supervised.SLConfig)")
+    sl.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a setting, e.g. data=shards/ out=runs/sl steps=5000")
+    sl.set_defaults(handler=_train_sl)
     _add_bench(subparsers)
     return parser
 

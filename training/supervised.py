@@ -1,0 +1,229 @@
+"""Stage 1: supervised policy learning on shards (AlphaGo's SL policy network).
+
+Minibatches are drawn from the training split with a random one of the 8 symmetries each;
+SGD with momentum and a step learning-rate schedule; top-1 / top-5 accuracy on the held-out games.
+Everything a run produces lives in its ``out`` folder: ``config.json``, ``log.csv``, ``sl.png``,
+``policy.safetensors`` (the network, a normal checkpoint) and ``training-state.safetensors``
+(network, momentum, step: how a killed run resumes). Both are written atomically every
+``checkpoint_every`` steps; nothing is pickled.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import save_file
+from torch.nn import functional as F
+
+from gogame.symmetry import policy_index_map, transform_array
+from nets.checkpoint import CheckpointInfo, atomic_write, save_checkpoint
+from nets.config import NetConfig
+from nets.evaluator import pick_device
+from nets.models import build_network
+
+from .dataset import load_split, read_sidecar
+
+
+@dataclass(frozen=True)
+class SLConfig:
+    """data: shard folder; out: run folder; the network's ``filters`` and ``layers``; SGD with
+    ``momentum``, ``learning_rate`` halved every ``lr_halving_steps``; ``steps`` minibatches of
+    ``batch_size``; evaluation and checkpoints every so many steps."""
+
+    data: str = "data/shards"
+    out: str = "runs/sl"
+    filters: int = 64
+    layers: int = 6
+    batch_size: int = 128
+    steps: int = 2000
+    learning_rate: float = 0.05
+    momentum: float = 0.9
+    weight_decay: float = 1e-4
+    lr_halving_steps: int = 1000
+    eval_every: int = 200
+    checkpoint_every: int = 200
+    symmetries: bool = True
+    device: str = "auto"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.steps < 0 or self.batch_size < 1 or self.learning_rate <= 0 or self.checkpoint_every < 1:
+            raise ValueError(f"bad training settings: {self}")
+
+
+def config_from(settings: dict[str, str], base: SLConfig = SLConfig()) -> SLConfig:
+    """``base`` with ``key=value`` strings applied; unknown keys raise ValueError."""
+    kinds = {f.name: f.type for f in fields(SLConfig)}
+    changes = {}
+    for key, value in settings.items():
+        if key not in kinds:
+            raise ValueError(f"unknown setting {key!r}: known are {', '.join(kinds)}")
+        kind = str(kinds[key])
+        if "bool" in kind:
+            if str(value).lower() not in ("true", "false"):
+                raise ValueError(f"{key} must be true or false")
+            changes[key] = str(value).lower() == "true"
+        elif "int" in kind:
+            changes[key] = int(value)
+        elif "float" in kind:
+            changes[key] = float(value)
+        else:
+            changes[key] = str(value)
+    return replace(base, **changes)
+
+
+def _augment(planes: np.ndarray, moves: np.ndarray, size: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.ascontiguousarray(transform_array(planes, k)), policy_index_map(size, k)[moves]
+
+
+def accuracy(model: torch.nn.Module, planes: np.ndarray, moves: np.ndarray, device: torch.device,
+             batch: int = 512) -> tuple[float, float, float]:
+    """(top-1, top-5, mean cross-entropy) of ``model`` on the examples."""
+    if len(moves) == 0:
+        return 0.0, 0.0, 0.0
+    model.eval()
+    top1 = top5 = loss = 0.0
+    with torch.inference_mode():
+        for start in range(0, len(moves), batch):
+            x = torch.from_numpy(planes[start:start + batch]).to(device)
+            y = torch.from_numpy(moves[start:start + batch]).to(device)
+            logits = model(x)
+            loss += F.cross_entropy(logits, y, reduction="sum").item()
+            best5 = logits.topk(5, dim=1).indices
+            top1 += (best5[:, 0] == y).sum().item()
+            top5 += (best5 == y[:, None]).any(dim=1).sum().item()
+    model.train()
+    return top1 / len(moves), top5 / len(moves), loss / len(moves)
+
+
+def _save_state(path: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer, step: int) -> None:
+    tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    for index, parameter in enumerate(optimizer.param_groups[0]["params"]):
+        buffer = optimizer.state.get(parameter, {}).get("momentum_buffer")
+        if buffer is not None:
+            tensors[f"momentum.{index}"] = buffer.detach().cpu().contiguous()
+    atomic_write(path, lambda temporary: save_file(tensors, temporary, metadata={"step": str(step)}))
+
+
+def _load_state(path: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> int:
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            step = int((handle.metadata() or {})["step"])
+            model.load_state_dict({k[6:]: handle.get_tensor(k) for k in handle.keys() if k.startswith("model.")})
+            for index, parameter in enumerate(optimizer.param_groups[0]["params"]):
+                key = f"momentum.{index}"
+                if key in handle.keys():
+                    optimizer.state[parameter]["momentum_buffer"] = handle.get_tensor(key).to(parameter.device)
+    except (SafetensorError, OSError, KeyError, RuntimeError, ValueError) as error:
+        raise ValueError(f"{path}: cannot resume from this training state ({error}); "
+                         f"delete it to start the run afresh") from None
+    return step
+
+
+LOG_FIELDS = ["step", "loss", "heldout_top1", "heldout_top5", "heldout_loss", "learning_rate", "seconds"]
+
+
+def plot_log(log_path: Path, png_path: Path, title: str) -> None:
+    """Loss and held-out accuracy against steps, as a PNG beside the CSV."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(csv.DictReader(log_path.open()))
+    if not rows:
+        return
+    steps = [int(r["step"]) for r in rows]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot(steps, [float(r["loss"]) for r in rows], label="train loss")
+    left.plot(steps, [float(r["heldout_loss"]) for r in rows], label="held-out loss")
+    left.set_xlabel("step")
+    left.legend()
+    right.plot(steps, [float(r["heldout_top1"]) for r in rows], label="held-out top-1")
+    right.plot(steps, [float(r["heldout_top5"]) for r in rows], label="held-out top-5")
+    right.set_xlabel("step")
+    right.set_ylim(0, 1)
+    right.legend()
+    figure.suptitle(title)
+    figure.tight_layout()
+    atomic_write(png_path, lambda temporary: figure.savefig(temporary, format="png"))
+    plt.close(figure)
+
+
+def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | None = None) -> dict:
+    """Train (or resume) the SL policy network; returns the last evaluation."""
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    sidecar = read_sidecar(config.data)
+    net_config = NetConfig(kind="policy", feature_set=sidecar["feature_set"], filters=config.filters, layers=config.layers)
+    saved_config = out / "config.json"
+    if saved_config.exists():
+        previous = json.loads(saved_config.read_text())
+        if previous.get("network") != net_config.to_dict():
+            raise ValueError(f"{out} holds a run of another network ({previous.get('network')}); use another --out")
+    atomic_write(saved_config, lambda t: Path(t).write_text(json.dumps({"sl": asdict(config), "network": net_config.to_dict()},
+                                                                        indent=2)))
+    device = pick_device(config.device)
+    torch.manual_seed(config.seed)
+    model = build_network(net_config).to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=config.momentum,
+                                weight_decay=config.weight_decay)
+    state_path = out / "training-state.safetensors"
+    step = _load_state(state_path, model, optimizer) if state_path.exists() else 0
+    train = load_split(config.data, "train", sidecar["feature_set"])
+    heldout = load_split(config.data, "heldout", sidecar["feature_set"])
+    if len(train.moves) == 0:
+        raise ValueError(f"{config.data}: the training split is empty")
+    size = sidecar["size"]
+    log_path = out / "log.csv"
+    if not log_path.exists():
+        with log_path.open("w", newline="") as handle:
+            csv.writer(handle).writerow(LOG_FIELDS)
+    else:  # a killed run may have logged steps after its last checkpoint: drop them
+        rows = [r for r in csv.DictReader(log_path.open()) if int(r["step"]) <= step]
+        with log_path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, LOG_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+    rng = np.random.default_rng([config.seed, step])
+    start = time.perf_counter()
+    running = []
+    evaluation = {}
+    model.train()
+    while step < config.steps:
+        rate = config.learning_rate * 0.5 ** (step // max(config.lr_halving_steps, 1))
+        for group in optimizer.param_groups:
+            group["lr"] = rate
+        chosen = rng.integers(0, len(train.moves), config.batch_size)
+        planes, moves = train.planes[chosen], train.moves[chosen]
+        if config.symmetries:
+            planes, moves = _augment(planes, moves, size, int(rng.integers(8)))
+        logits = model(torch.from_numpy(planes).to(device))
+        loss = F.cross_entropy(logits, torch.from_numpy(moves).to(device))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        running.append(loss.item())
+        step += 1
+        if progress:
+            progress(step, config.steps, running[-1])
+        if step % config.eval_every == 0 or step == config.steps or step % config.checkpoint_every == 0:
+            top1, top5, heldout_loss = accuracy(model, heldout.planes, heldout.moves, device)
+            evaluation = {"step": step, "loss": float(np.mean(running)), "heldout_top1": top1, "heldout_top5": top5,
+                          "heldout_loss": heldout_loss, "learning_rate": rate,
+                          "seconds": round(time.perf_counter() - start, 1)}
+            running = []
+            save_checkpoint(out / "policy.safetensors", model,
+                            CheckpointInfo(net_config, (size,), step, {"stage": "sl", "data": str(config.data)}))
+            _save_state(state_path, model, optimizer, step)
+            with log_path.open("a", newline="") as handle:
+                csv.DictWriter(handle, LOG_FIELDS).writerow(evaluation)
+            plot_log(log_path, out / "sl.png", f"SL policy ({net_config.filters} filters, {net_config.layers} layers)")
+    return evaluation

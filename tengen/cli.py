@@ -205,13 +205,11 @@ def _data_shards(args) -> int:
     return 0
 
 
-def _train_sl(args) -> int:
+def _stage_settings(args) -> dict[str, str]:
+    """A stage's settings: the TOML file, then --set overrides."""
     import tomllib
 
-    from tqdm import tqdm
-
     from gtp.config import parse_set_options
-    from training.supervised import SLConfig, config_from, train_sl
 
     settings: dict[str, str] = {}
     if args.config:
@@ -220,7 +218,30 @@ def _train_sl(args) -> int:
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise ValueError(f"cannot read config file {args.config}: {error}") from None
     settings.update(parse_set_options(args.set))
-    config = config_from(settings, SLConfig())
+    return settings
+
+
+def _train_rl(args) -> int:
+    from tqdm import tqdm
+
+    from training.reinforce import RLConfig, config_from, train_rl
+
+    config = config_from(_stage_settings(args), RLConfig())
+    with tqdm(total=config.iterations, desc="rl", unit="iteration", file=sys.stderr) as bar:
+        def progress(iteration: int, total: int) -> None:
+            bar.n = iteration
+            bar.refresh()
+        result = train_rl(config, progress)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+def _train_sl(args) -> int:
+    from tqdm import tqdm
+
+    from training.supervised import SLConfig, config_from, train_sl
+
+    config = config_from(_stage_settings(args), SLConfig())
     with tqdm(total=config.steps, desc="sl", unit="step", file=sys.stderr) as bar:
         def progress(step: int, total: int, loss: float) -> None:
             bar.n = step
@@ -283,6 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a setting, e.g. data=shards/ out=runs/sl steps=5000")
     sl.set_defaults(handler=_train_sl)
+    rl = stages.add_parser("rl", help="policy-gradient self-play from the SL network (resumes a killed run)")
+    rl.add_argument("--config", metavar="FILE", help="TOML settings (keys of training.reinforce.RLConfig)")
+    rl.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a setting, e.g. sl=runs/sl/policy.safetensors estimator=advantage iterations=200")
+    rl.set_defaults(handler=_train_rl)
     _add_bench(subparsers)
     return parser
 

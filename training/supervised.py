@@ -18,8 +18,6 @@ from typing import Callable
 
 import numpy as np
 import torch
-from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
 from torch.nn import functional as F
 
 from gogame.symmetry import policy_index_map, transform_array
@@ -29,6 +27,7 @@ from nets.evaluator import pick_device
 from nets.models import build_network
 
 from .dataset import load_split, read_sidecar
+from .state import load_training_state, save_training_state
 
 
 @dataclass(frozen=True)
@@ -103,30 +102,6 @@ def accuracy(model: torch.nn.Module, planes: np.ndarray, moves: np.ndarray, devi
     return top1 / len(moves), top5 / len(moves), loss / len(moves)
 
 
-def _save_state(path: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer, step: int) -> None:
-    tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    for index, parameter in enumerate(optimizer.param_groups[0]["params"]):
-        buffer = optimizer.state.get(parameter, {}).get("momentum_buffer")
-        if buffer is not None:
-            tensors[f"momentum.{index}"] = buffer.detach().cpu().contiguous()
-    atomic_write(path, lambda temporary: save_file(tensors, temporary, metadata={"step": str(step)}))
-
-
-def _load_state(path: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> int:
-    try:
-        with safe_open(str(path), framework="pt") as handle:
-            step = int((handle.metadata() or {})["step"])
-            model.load_state_dict({k[6:]: handle.get_tensor(k) for k in handle.keys() if k.startswith("model.")})
-            for index, parameter in enumerate(optimizer.param_groups[0]["params"]):
-                key = f"momentum.{index}"
-                if key in handle.keys():
-                    optimizer.state[parameter]["momentum_buffer"] = handle.get_tensor(key).to(parameter.device)
-    except (SafetensorError, OSError, KeyError, RuntimeError, ValueError) as error:
-        raise ValueError(f"{path}: cannot resume from this training state ({error}); "
-                         f"delete it to start the run afresh") from None
-    return step
-
-
 LOG_FIELDS = ["step", "loss", "heldout_top1", "heldout_top5", "heldout_loss", "learning_rate", "seconds"]
 
 
@@ -176,7 +151,7 @@ def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | Non
     optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=config.momentum,
                                 weight_decay=config.weight_decay)
     state_path = out / "training-state.safetensors"
-    step = _load_state(state_path, model, optimizer) if state_path.exists() else 0
+    step = load_training_state(state_path, {"policy": (model, optimizer)})[0] if state_path.exists() else 0
     train = load_split(config.data, "train", sidecar["feature_set"])
     heldout = load_split(config.data, "heldout", sidecar["feature_set"])
     if len(train.moves) == 0:
@@ -222,7 +197,7 @@ def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | Non
             running = []
             save_checkpoint(out / "policy.safetensors", model,
                             CheckpointInfo(net_config, (size,), step, {"stage": "sl", "data": str(config.data)}))
-            _save_state(state_path, model, optimizer, step)
+            save_training_state(state_path, {"policy": (model, optimizer)}, step)
             with log_path.open("a", newline="") as handle:
                 csv.DictWriter(handle, LOG_FIELDS).writerow(evaluation)
             plot_log(log_path, out / "sl.png", f"SL policy ({net_config.filters} filters, {net_config.layers} layers)")

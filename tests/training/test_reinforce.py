@@ -1,0 +1,49 @@
+"""The RL stage on a tiny board: every estimator runs, the pool grows, the win rate against the SL
+network is logged and plotted, and a second run resumes where the first stopped."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+import torch
+
+from nets.checkpoint import CheckpointInfo, read_info, save_checkpoint
+from nets.config import NetConfig
+from nets.models import build_network
+from training.reinforce import RLConfig, train_rl
+
+
+@pytest.fixture(scope="module")
+def sl_checkpoint(tmp_path_factory):
+    torch.manual_seed(0)
+    config = NetConfig(filters=8, layers=2)
+    path = tmp_path_factory.mktemp("sl") / "policy.safetensors"
+    save_checkpoint(path, build_network(config), CheckpointInfo(config, (5,)))
+    return path
+
+
+def tiny(sl, out, **changes):
+    base = dict(sl=str(sl), out=str(out), size=5, komi=0.5, iterations=2, games_per_iteration=4, pool_every=1,
+                eval_every=2, eval_games=4, value_filters=8, value_layers=2, device="cpu")
+    base.update(changes)
+    return RLConfig(**base)
+
+
+@pytest.mark.parametrize("estimator", ["reinforce", "baseline", "actor_critic", "advantage", "nstep"])
+def test_every_estimator_trains(sl_checkpoint, tmp_path, estimator):
+    row = train_rl(tiny(sl_checkpoint, tmp_path, estimator=estimator))
+    assert row["iteration"] == 2 and 0 <= row["win_rate_vs_sl"] <= 1
+    assert (row["value_loss"] > 0) == (estimator != "reinforce")
+
+
+def test_rl_writes_pool_log_plot_and_resumes(sl_checkpoint, tmp_path):
+    train_rl(tiny(sl_checkpoint, tmp_path, estimator="advantage"))
+    assert len(list((tmp_path / "pool").glob("*.safetensors"))) == 2
+    for name in ("policy.safetensors", "log.csv", "rl.png", "training-state.safetensors", "config.json"):
+        assert (tmp_path / name).exists(), name
+    row = train_rl(tiny(sl_checkpoint, tmp_path, estimator="advantage", iterations=3))
+    iterations = [int(r["iteration"]) for r in csv.DictReader((tmp_path / "log.csv").open())]
+    assert iterations == [1, 2, 3] and row["pool_size"] == 4  # the SL net and three snapshots
+    assert read_info(tmp_path / "policy.safetensors").step == 3
+    with pytest.raises(ValueError, match="unknown estimator"):
+        tiny(sl_checkpoint, tmp_path, estimator="q-learning")

@@ -1,0 +1,221 @@
+"""Stage 2: policy-gradient reinforcement learning by self-play (AlphaGo's RL policy network).
+
+Each iteration the learner plays ``games_per_iteration`` games in lockstep (half as Black) against
+an opponent drawn from a pool of its earlier checkpoints (the SL network first; a new member every
+``pool_every`` iterations), and takes one gradient step with the chosen estimator of
+:mod:`training.policy_gradient`: ``reinforce``, ``baseline``, ``actor_critic``, ``advantage`` or
+``nstep``. The estimators that need V(s) train a value network (the critic) alongside, by Monte
+Carlo regression on the game outcomes. Every ``eval_every`` iterations the learner plays the SL
+network; that win rate is logged (``log.csv``) and plotted (``rl.png``). The reward is +1 for a
+win, -1 for a loss, at the last move only.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from gogame.board_nb import BLACK, WHITE
+from nets.checkpoint import CheckpointInfo, atomic_write, load_checkpoint, save_checkpoint
+from nets.config import NetConfig
+from nets.evaluator import pick_device
+from nets.models import build_network
+
+from .lockstep import play_lockstep
+from .policy_gradient import ESTIMATORS, estimator_weights
+from .state import load_training_state, save_training_state
+
+
+@dataclass(frozen=True)
+class RLConfig:
+    """sl: the SL policy checkpoint to start from; out: run folder; the rest as the module says."""
+
+    sl: str = "runs/sl/policy.safetensors"
+    out: str = "runs/rl"
+    size: int = 9
+    komi: float = 7.5
+    iterations: int = 100
+    games_per_iteration: int = 32
+    estimator: str = "reinforce"
+    gamma: float = 1.0
+    n_step: int = 4
+    learning_rate: float = 0.002
+    value_learning_rate: float = 0.01
+    value_filters: int = 32
+    value_layers: int = 3
+    pool_every: int = 10
+    eval_every: int = 10
+    eval_games: int = 32
+    temperature: float = 1.0
+    max_moves: int = 0
+    device: str = "auto"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.estimator not in ESTIMATORS:
+            raise ValueError(f"unknown estimator {self.estimator!r}: expected one of {', '.join(ESTIMATORS)}")
+        if self.games_per_iteration < 2 or self.iterations < 0 or self.pool_every < 1 or self.eval_every < 1:
+            raise ValueError(f"bad RL settings: {self}")
+
+
+def config_from(settings: dict[str, str], base: RLConfig = RLConfig()) -> RLConfig:
+    kinds = {f.name: str(f.type) for f in fields(RLConfig)}
+    changes = {}
+    for key, value in settings.items():
+        if key not in kinds:
+            raise ValueError(f"unknown setting {key!r}: known are {', '.join(kinds)}")
+        changes[key] = int(value) if "int" in kinds[key] else (float(value) if "float" in kinds[key] else str(value))
+    return replace(base, **changes)
+
+
+LOG_FIELDS = ["iteration", "train_win_rate", "policy_loss", "value_loss", "win_rate_vs_sl", "pool_size", "seconds"]
+
+
+def _unpack(trajectories, planes_shape) -> tuple[np.ndarray, list[slice]]:
+    count = int(np.prod(planes_shape))
+    rows, spans, start = [], [], 0
+    for trajectory in trajectories:
+        for packed in trajectory.planes:
+            rows.append(np.unpackbits(packed)[:count].reshape(planes_shape))
+        spans.append(slice(start, start + len(trajectory.actions)))
+        start += len(trajectory.actions)
+    return np.stack(rows).astype(np.float32), spans
+
+
+def win_rate(learner, opponent, games: int, config: RLConfig, device, rng) -> float:
+    """The learner's share of wins against ``opponent`` over ``games`` (colours alternating)."""
+    half = max(1, games // 2)
+    wins = 0.0
+    for color in (BLACK, WHITE):
+        players = {color: learner, 3 - color: opponent}
+        played, _ = play_lockstep(players, half, config.size, config.komi, device, rng, temperature=config.temperature,
+                                  max_moves=config.max_moves or None)
+        for game in played:
+            margin = game.score().margin
+            wins += 0.5 if margin == 0 else float((margin > 0) == (color == BLACK))
+    return wins / (2 * half)
+
+
+def plot_rl(log_path: Path, png_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in csv.DictReader(log_path.open()) if r["win_rate_vs_sl"] != ""]
+    figure, axis = plt.subplots(figsize=(6, 4))
+    axis.plot([int(r["iteration"]) for r in rows], [float(r["win_rate_vs_sl"]) for r in rows], marker="o")
+    axis.axhline(0.5, color="grey", linewidth=0.5)
+    axis.set_ylim(0, 1)
+    axis.set_xlabel("iteration")
+    axis.set_ylabel("win rate against the SL policy")
+    figure.tight_layout()
+    atomic_write(png_path, lambda temporary: figure.savefig(temporary, format="png"))
+    plt.close(figure)
+
+
+def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Run (or resume) policy-gradient self-play; returns the last log row."""
+    out = Path(config.out)
+    (out / "pool").mkdir(parents=True, exist_ok=True)
+    device = pick_device(config.device)
+    torch.manual_seed(config.seed)
+    sl_policy, sl_info = load_checkpoint(config.sl, expected_kind="policy")
+    if sl_info.config.feature_set not in ("alphago48", "alphago49"):
+        raise ValueError(f"{config.sl}: RL self-play reads the alphago48/alphago49 feature sets, "
+                         f"not {sl_info.config.feature_set!r}")
+    sl_policy.to(device).eval()
+    learner = build_network(sl_info.config).to(device)
+    learner.load_state_dict(sl_policy.state_dict())
+    policy_optimizer = torch.optim.SGD(learner.parameters(), lr=config.learning_rate, momentum=0.9)
+    critic_config = NetConfig(kind="value", feature_set="alphago49", filters=config.value_filters, layers=config.value_layers)
+    critic = build_network(critic_config).to(device)
+    critic_optimizer = torch.optim.SGD(critic.parameters(), lr=config.value_learning_rate, momentum=0.9)
+    parts = {"policy": (learner, policy_optimizer), "critic": (critic, critic_optimizer)}
+    state_path, log_path = out / "training-state.safetensors", out / "log.csv"
+    iteration, extra = load_training_state(state_path, parts) if state_path.exists() else (0, {"pool": []})
+    atomic_write(out / "config.json", lambda t: Path(t).write_text(json.dumps({"rl": asdict(config)}, indent=2)))
+    if not log_path.exists() or iteration == 0:
+        with log_path.open("w", newline="") as handle:
+            csv.writer(handle).writerow(LOG_FIELDS)
+    else:  # drop what a killed run logged after its last saved state
+        rows = [r for r in csv.DictReader(log_path.open()) if int(r["iteration"]) <= iteration]
+        with log_path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, LOG_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+    pool = [p for p in extra.get("pool", []) if (out / "pool" / p).exists()]
+    planes_shape = (49, config.size, config.size)
+    start = time.perf_counter()
+    row: dict = {}
+    while iteration < config.iterations:
+        rng = np.random.default_rng([config.seed, iteration])
+        choice = int(rng.integers(len(pool) + 1))
+        opponent = sl_policy if choice == len(pool) else load_checkpoint(out / "pool" / pool[choice])[0].to(device).eval()
+        trajectories, outcomes = [], []
+        learner.eval()
+        for color in (BLACK, WHITE):
+            players = {color: learner, 3 - color: opponent}
+            _, recorded = play_lockstep(players, config.games_per_iteration // 2, config.size, config.komi, device, rng,
+                                        record_color=color, temperature=config.temperature,
+                                        max_moves=config.max_moves or None, record_features="alphago49")
+            trajectories += [t for t in recorded if t.actions]
+        learner.train()
+        planes, spans = _unpack(trajectories, planes_shape)
+        x = torch.from_numpy(planes).to(device)
+        values = critic(x).detach().cpu().numpy() if config.estimator != "reinforce" else None
+        weights = []
+        for trajectory, span in zip(trajectories, spans):
+            rewards = np.zeros(len(trajectory.actions))
+            rewards[-1] = trajectory.outcome
+            outcomes.append(trajectory.outcome)
+            v = None if values is None else np.append(values[span], 0.0)
+            weights.append(estimator_weights(config.estimator, rewards, v, config.gamma, config.n_step))
+        g = torch.from_numpy(np.concatenate(weights).astype(np.float32)).to(device)
+        actions = torch.tensor([a for t in trajectories for a in t.actions], device=device)
+        masks = torch.from_numpy(np.stack([m for t in trajectories for m in t.masks])).to(device)
+        logits = learner(x[:, : sl_info.config.input_planes]).masked_fill(~masks, -1e9)
+        log_probs = F.log_softmax(logits, dim=1).gather(1, actions[:, None]).squeeze(1)
+        policy_loss = -(g * log_probs).sum() / len(trajectories)
+        policy_optimizer.zero_grad()
+        policy_loss.backward()
+        policy_optimizer.step()
+        value_loss = 0.0
+        if config.estimator != "reinforce":  # the critic: Monte Carlo regression on the outcomes
+            targets = torch.tensor([t.outcome for t in trajectories for _ in t.actions], device=device)
+            loss = F.mse_loss(critic(x), targets)
+            critic_optimizer.zero_grad()
+            loss.backward()
+            critic_optimizer.step()
+            value_loss = loss.item()
+        iteration += 1
+        if iteration % config.pool_every == 0:
+            name = f"iteration-{iteration:06d}.safetensors"
+            save_checkpoint(out / "pool" / name, learner, CheckpointInfo(sl_info.config, (config.size,), iteration,
+                                                                         {"stage": "rl", "pool": True}))
+            pool.append(name)
+        evaluated = ""
+        if iteration % config.eval_every == 0 or iteration == config.iterations:
+            learner.eval()
+            evaluated = round(win_rate(learner, sl_policy, config.eval_games, config, device, rng), 4)
+        row = {"iteration": iteration, "train_win_rate": round(float(np.mean(np.array(outcomes) > 0)), 4),
+               "policy_loss": round(policy_loss.item(), 5), "value_loss": round(value_loss, 5),
+               "win_rate_vs_sl": evaluated, "pool_size": len(pool) + 1, "seconds": round(time.perf_counter() - start, 1)}
+        save_checkpoint(out / "policy.safetensors", learner,
+                        CheckpointInfo(sl_info.config, (config.size,), iteration, {"stage": "rl", "sl": str(config.sl),
+                                                                                   "estimator": config.estimator}))
+        save_training_state(state_path, parts, iteration, {"pool": pool})
+        with log_path.open("a", newline="") as handle:
+            csv.DictWriter(handle, LOG_FIELDS).writerow(row)
+        if evaluated != "":
+            plot_rl(log_path, out / "rl.png")
+        if progress:
+            progress(iteration, config.iterations)
+    return row

@@ -236,6 +236,29 @@ def _train_rl(args) -> int:
     return 0
 
 
+def _train_value(args) -> int:
+    from tqdm import tqdm
+
+    from training.value import ValueConfig, config_from, train_value
+
+    config = config_from(_stage_settings(args), ValueConfig())
+    bars: dict = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase not in bars:
+            bars[phase] = tqdm(total=total, desc=f"value {phase}", file=sys.stderr)
+        bars[phase].n = done
+        bars[phase].refresh()
+
+    try:
+        result = train_value(config, progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    print(json.dumps(result), flush=True)
+    return 0
+
+
 def _train_sl(args) -> int:
     from tqdm import tqdm
 
@@ -309,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     rl.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a setting, e.g. sl=runs/sl/policy.safetensors estimator=advantage iterations=200")
     rl.set_defaults(handler=_train_rl)
+    value = stages.add_parser("value", help="value data (SL to move U, one random move, RL to the end) and value "
+                                            "network regression, Monte Carlo or TD(lambda) (resumes a killed run)")
+    value.add_argument("--config", metavar="FILE", help="TOML settings (keys of training.value.ValueConfig)")
+    value.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="override a setting, e.g. sl=... rl=... games=5000 td_lambda=0.8")
+    value.set_defaults(handler=_train_value)
     _add_bench(subparsers)
     return parser
 

@@ -1,0 +1,66 @@
+"""The value stage on a tiny board: AlphaGo's value data, Monte Carlo and TD(lambda) regression,
+logs, plots, checkpoints, resume."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+import torch
+
+from nets.checkpoint import CheckpointInfo, load_checkpoint, read_info, save_checkpoint
+from nets.config import NetConfig
+from nets.models import build_network
+from training.value import ValueConfig, lambda_targets, train_value
+
+
+@pytest.fixture(scope="module")
+def policies(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("policies")
+    torch.manual_seed(1)
+    config = NetConfig(filters=8, layers=2)
+    for name in ("sl", "rl"):
+        save_checkpoint(folder / f"{name}.safetensors", build_network(config), CheckpointInfo(config, (5,)))
+    return folder
+
+
+def tiny(policies, out, **changes):
+    base = dict(sl=str(policies / "sl.safetensors"), rl=str(policies / "rl.safetensors"), out=str(out), size=5,
+                komi=0.5, games=24, lockstep=12, max_u=6, filters=8, layers=2, steps=10, batch_size=8,
+                eval_every=5, checkpoint_every=5, heldout_fraction=0.25, device="cpu")
+    base.update(changes)
+    return ValueConfig(**base)
+
+
+def test_lambda_returns():
+    games = np.array([0, 0, 0, 1])
+    plies = np.array([0, 1, 2, 0])
+    outcomes = np.array([1.0, -1.0, 1.0, -1.0])  # side to move's view, alternating along a game
+    values = np.array([0.0, 0.2, -0.4, 0.0])
+    assert np.allclose(lambda_targets(values, outcomes, games, plies, 1.0), outcomes)
+    half = lambda_targets(values, outcomes, games, plies, 0.5)
+    assert half[2] == 1.0 and half[1] == pytest.approx(0.5 * 0.4 + 0.5 * -1.0)
+    assert half[0] == pytest.approx(0.5 * -0.2 + 0.5 * -half[1]) and half[3] == -1.0
+
+
+@pytest.mark.parametrize("td_lambda", [1.0, 0.5])
+def test_value_stage_runs_and_resumes(policies, tmp_path, td_lambda):
+    row = train_value(tiny(policies, tmp_path, td_lambda=td_lambda))
+    assert row["step"] == 10 and row["train_mse"] >= 0
+    chunks = sorted((tmp_path / "data").glob("chunk-*.npz"))
+    assert len(chunks) == 2
+    first = np.load(chunks[0])
+    assert set(first["outcome"].tolist()) <= {-1.0, 0.0, 1.0}
+    if td_lambda == 1.0:
+        assert np.all(first["ply"] == 0) and len(first["game"]) == 12  # one position per game
+    else:
+        assert first["ply"].max() > 0  # the RL continuation is kept for TD(lambda)
+    for name in ("value.safetensors", "log.csv", "value.png", "training-state.safetensors", "config.json"):
+        assert (tmp_path / name).exists(), name
+    stamp = chunks[0].stat().st_mtime_ns
+    train_value(tiny(policies, tmp_path, td_lambda=td_lambda, steps=15))
+    assert chunks[0].stat().st_mtime_ns == stamp  # finished data is not generated again
+    steps = [int(r["step"]) for r in csv.DictReader((tmp_path / "log.csv").open())]
+    assert steps == [5, 10, 15] and read_info(tmp_path / "value.safetensors").step == 15
+    model, info = load_checkpoint(tmp_path / "value.safetensors", expected_kind="value")
+    assert info.config.feature_set == "alphago49"

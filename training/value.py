@@ -1,0 +1,249 @@
+"""Stage 3: the value network, on AlphaGo's value data.
+
+Data: each game is played by the SL policy up to a random move number U (uniform in 0..max_u),
+then one uniformly random legal move, then the RL policy to the end. The position right after the
+random move is kept, labelled with the game's outcome from its side to move: one position per
+game, so the positions are nearly independent. With ``td_lambda`` < 1 the positions of the RL
+continuation are kept too and the targets become lambda-returns from the value network's own
+estimates (TD(lambda)), recomputed every ``eval_every`` steps; ``td_lambda = 1`` is Monte Carlo /
+TD(1) regression on the outcome.
+
+Generation runs in lockstep batches (one forward pass per move for a whole batch), in chunk files
+that a resumed run does not play again; training logs train and held-out MSE (``log.csv``,
+``value.png``) and checkpoints atomically like the other stages.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from gogame.coords import PASS, from_policy_index
+from gogame.features import FEATURES_ALPHAGO_49
+from gogame.game import GameState
+from gogame.rules import Rules
+from nets.checkpoint import CheckpointInfo, atomic_write, load_checkpoint, save_checkpoint
+from nets.config import NetConfig
+from nets.evaluator import pick_device
+from nets.models import build_network
+
+from .lockstep import legal_mask, outcome_for, policy_logits, sample_moves
+from .state import load_training_state, save_training_state
+
+
+@dataclass(frozen=True)
+class ValueConfig:
+    sl: str = "runs/sl/policy.safetensors"
+    rl: str = "runs/rl/policy.safetensors"
+    out: str = "runs/value"
+    size: int = 9
+    komi: float = 7.5
+    games: int = 2000
+    lockstep: int = 64
+    max_u: int = 40
+    temperature: float = 1.0
+    td_lambda: float = 1.0
+    filters: int = 32
+    layers: int = 4
+    steps: int = 2000
+    batch_size: int = 128
+    learning_rate: float = 0.01
+    heldout_fraction: float = 0.1
+    eval_every: int = 200
+    checkpoint_every: int = 200
+    device: str = "auto"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.td_lambda <= 1 or self.games < 2 or self.lockstep < 1 or self.max_u < 0:
+            raise ValueError(f"bad value-stage settings: {self}")
+
+
+def config_from(settings: dict[str, str], base: ValueConfig = ValueConfig()) -> ValueConfig:
+    kinds = {f.name: str(f.type) for f in fields(ValueConfig)}
+    changes = {}
+    for key, value in settings.items():
+        if key not in kinds:
+            raise ValueError(f"unknown setting {key!r}: known are {', '.join(kinds)}")
+        changes[key] = int(value) if "int" in kinds[key] else (float(value) if "float" in kinds[key] else str(value))
+    return replace(base, **changes)
+
+
+def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """``count`` games of value data: planes (bit-packed), game index, ply after U, outcome."""
+    games = [GameState(config.size, config.komi, Rules(ko="simple")) for _ in range(count)]
+    switch = rng.integers(0, config.max_u + 1, count)  # U per game
+    records: list[list[tuple[np.ndarray, int]]] = [[] for _ in range(count)]
+    limit = 2 * config.size * config.size
+    size = config.size
+    while True:
+        active = [i for i, g in enumerate(games) if not g.is_over and len(g.moves) < limit]
+        if not active:
+            break
+        groups = {"sl": [], "random": [], "rl": []}
+        for i in active:
+            played = len(games[i].moves)
+            groups["sl" if played < switch[i] else ("random" if played == switch[i] else "rl")].append(i)
+        for i in groups["random"]:
+            mask = legal_mask(games[i])
+            choice = int(rng.choice(np.flatnonzero(mask)))
+            games[i].play(from_policy_index(choice, size) if choice < size * size else PASS)
+        for phase, model in (("sl", sl), ("rl", rl)):
+            turn = groups[phase]
+            if not turn:
+                continue
+            batch = [games[i] for i in turn]
+            if phase == "rl":  # record the positions after the random move (the first is AlphaGo's)
+                for i, game in zip(turn, batch):
+                    if config.td_lambda < 1 or not records[i]:
+                        records[i].append((np.packbits(FEATURES_ALPHAGO_49.extract(game).astype(bool)), game.to_move))
+            logits = policy_logits(model, batch, device)
+            choices = sample_moves(logits, np.stack([legal_mask(g) for g in batch]), rng, config.temperature)
+            for game, choice in zip(batch, choices):
+                game.play(from_policy_index(int(choice), size) if choice < size * size else PASS)
+    planes, index, ply, outcome = [], [], [], []
+    for i, game in enumerate(games):
+        for step, (packed, color) in enumerate(records[i]):
+            planes.append(packed)
+            index.append(i)
+            ply.append(step)
+            outcome.append(outcome_for(game, color))
+    return {"planes": np.stack(planes), "game": np.array(index, np.int32), "ply": np.array(ply, np.int32),
+            "outcome": np.array(outcome, np.float32)}
+
+
+def lambda_targets(values: np.ndarray, outcomes: np.ndarray, games: np.ndarray, plies: np.ndarray, lam: float) -> np.ndarray:
+    """TD(lambda) targets along each game's recorded positions (side to move's view at each, so the
+    next position's value is negated): G_t = (1 - lam) * -V(s_{t+1}) + lam * -G_{t+1}; the last
+    recorded position's target is its outcome."""
+    targets = outcomes.astype(np.float64).copy()
+    order = np.lexsort((plies, games))
+    for k in range(len(order) - 2, -1, -1):
+        here, after = order[k], order[k + 1]
+        if games[here] == games[after] and plies[after] == plies[here] + 1:
+            targets[here] = (1 - lam) * -values[after] + lam * -targets[after]
+    return targets.astype(np.float32)
+
+
+LOG_FIELDS = ["step", "train_mse", "heldout_mse", "positions", "seconds"]
+
+
+def _plot(log_path: Path, png_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(csv.DictReader(log_path.open()))
+    figure, axis = plt.subplots(figsize=(6, 4))
+    steps = [int(r["step"]) for r in rows]
+    axis.plot(steps, [float(r["train_mse"]) for r in rows], label="train MSE")
+    axis.plot(steps, [float(r["heldout_mse"]) for r in rows], label="held-out MSE")
+    axis.set_xlabel("step")
+    axis.legend()
+    figure.tight_layout()
+    atomic_write(png_path, lambda temporary: figure.savefig(temporary, format="png"))
+    plt.close(figure)
+
+
+def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Generate (or finish generating) the value data, then train (or resume) the value network."""
+    out = Path(config.out)
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "config.json", lambda t: Path(t).write_text(json.dumps({"value": asdict(config)}, indent=2)))
+    device = pick_device(config.device)
+    sl = load_checkpoint(config.sl, expected_kind="policy")[0].to(device).eval()
+    rl = load_checkpoint(config.rl, expected_kind="policy")[0].to(device).eval()
+    chunks = -(-config.games // config.lockstep)
+    for chunk in range(chunks):
+        path = out / "data" / f"chunk-{chunk:05d}.npz"
+        if not path.exists():
+            count = min(config.lockstep, config.games - chunk * config.lockstep)
+            data = generate_chunk(sl, rl, count, config, device, np.random.default_rng([config.seed, chunk]))
+            data["game"] += chunk * config.lockstep
+
+            def write(temporary: str, data=data) -> None:
+                with open(temporary, "wb") as handle:
+                    np.savez_compressed(handle, **data)
+
+            atomic_write(path, write)
+        if progress:
+            progress("games", chunk + 1, chunks)
+    parts = [np.load(out / "data" / f"chunk-{c:05d}.npz") for c in range(chunks)]
+    planes = np.unpackbits(np.concatenate([p["planes"] for p in parts]), axis=1)[:, : 49 * config.size ** 2]
+    planes = planes.reshape(-1, 49, config.size, config.size).astype(np.float32)
+    games = np.concatenate([p["game"] for p in parts])
+    plies = np.concatenate([p["ply"] for p in parts])
+    outcomes = np.concatenate([p["outcome"] for p in parts])
+    held = np.random.default_rng(config.seed).random(config.games) < config.heldout_fraction
+    heldout = held[games]
+    net_config = NetConfig(kind="value", feature_set="alphago49", filters=config.filters, layers=config.layers)
+    torch.manual_seed(config.seed)
+    model = build_network(net_config).to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=0.9, weight_decay=1e-4)
+    state_path, log_path = out / "training-state.safetensors", out / "log.csv"
+    step = load_training_state(state_path, {"value": (model, optimizer)})[0] if state_path.exists() else 0
+    if step == 0 or not log_path.exists():
+        with log_path.open("w", newline="") as handle:
+            csv.writer(handle).writerow(LOG_FIELDS)
+    else:
+        rows = [r for r in csv.DictReader(log_path.open()) if int(r["step"]) <= step]
+        with log_path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, LOG_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+    x_all = torch.from_numpy(planes)
+
+    def predict(rows: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            model.eval()
+            out_values = np.concatenate([model(x_all[rows[s:s + 1024]].to(device)).float().cpu().numpy()
+                                         for s in range(0, len(rows), 1024)]) if len(rows) else np.zeros(0)
+            model.train()
+            return out_values
+
+    everything = np.arange(len(outcomes))
+    targets = outcomes if config.td_lambda >= 1 else lambda_targets(predict(everything), outcomes, games, plies, config.td_lambda)
+    train_rows, held_rows = everything[~heldout], everything[heldout]
+    if len(train_rows) == 0:
+        raise ValueError("no training positions: generate more games")
+    first_of_game = plies == 0  # held-out MSE on AlphaGo's one position per game, against the outcome
+    rng = np.random.default_rng([config.seed, step])
+    start, running, row = time.perf_counter(), [], {}
+    model.train()
+    while step < config.steps:
+        batch = rng.choice(train_rows, config.batch_size)
+        prediction = model(x_all[batch].to(device))
+        loss = F.mse_loss(prediction, torch.from_numpy(targets[batch]).to(device))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        running.append(loss.item())
+        step += 1
+        if progress:
+            progress("steps", step, config.steps)
+        if step % config.eval_every == 0 or step % config.checkpoint_every == 0 or step == config.steps:
+            probe = held_rows[first_of_game[held_rows]]
+            heldout_mse = float(np.mean((predict(probe) - outcomes[probe]) ** 2)) if len(probe) else float("nan")
+            row = {"step": step, "train_mse": round(float(np.mean(running)), 5), "heldout_mse": round(heldout_mse, 5),
+                   "positions": int(len(train_rows)), "seconds": round(time.perf_counter() - start, 1)}
+            running = []
+            if config.td_lambda < 1:
+                targets = lambda_targets(predict(everything), outcomes, games, plies, config.td_lambda)
+            save_checkpoint(out / "value.safetensors", model,
+                            CheckpointInfo(net_config, (config.size,), step, {"stage": "value", "sl": config.sl,
+                                                                             "rl": config.rl, "td_lambda": config.td_lambda}))
+            save_training_state(state_path, {"value": (model, optimizer)}, step)
+            with log_path.open("a", newline="") as handle:
+                csv.DictWriter(handle, LOG_FIELDS).writerow(row)
+            _plot(log_path, out / "value.png")
+    return row
+
+

@@ -159,6 +159,7 @@ def build_shards(sources: list[str | Path], out: str | Path, config: ShardConfig
     games = Counter()
     skipped = Counter()
     minimum = rank_value(config.min_rank) if config.min_rank else None
+    heldout_names: list[str] = []
     for name, data in iter_sgf_sources(sources):
         try:
             record = read_sgf(data, source=name)
@@ -187,15 +188,36 @@ def build_shards(sources: list[str | Path], out: str | Path, config: ShardConfig
         split = "heldout" if rng.random() < config.heldout_fraction else "train"
         writers[split].add(arrays)
         games[split] += 1
+        if split == "heldout":
+            heldout_names.append(name)
     for writer in writers.values():
         writer.flush()
     sidecar = {
         "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "feature_set": features.name, "planes": features.planes,
         "size": config.size, "games": dict(games), "positions": {s: w.positions for s, w in writers.items()},
         "skipped": dict(skipped), "shards": {s: w.names for s, w in writers.items()}, "config": config.__dict__,
+        "sources": [str(Path(s).resolve()) for s in sources], "heldout_games": heldout_names,
     }
     atomic_write(out / "dataset.json", lambda temporary: Path(temporary).write_text(json.dumps(sidecar, indent=2)))
     return sidecar
+
+
+def iter_games(folder: str | Path, split: str):
+    """The replayed games (GameRecord) of ``split`` from the sources the shards were made of;
+    used where boards, not planes, are needed (the fast rollout policy)."""
+    sidecar = read_sidecar(folder)
+    held = set(sidecar.get("heldout_games", []))
+    size = sidecar["size"]
+    for name, data in iter_sgf_sources(sidecar.get("sources", [])):
+        if (name in held) != (split == "heldout"):
+            continue
+        try:
+            record = read_sgf(data, source=name)
+            record_to_game(record, Rules(ko="simple"), source=name)
+        except SGFError:
+            continue
+        if record.size == size and record.moves:
+            yield record
 
 
 @dataclass

@@ -5,7 +5,8 @@ SGD with momentum and a step learning-rate schedule; top-1 / top-5 accuracy on t
 Everything a run produces lives in its ``out`` folder: ``config.json``, ``log.csv``, ``sl.png``,
 ``policy.safetensors`` (the network, a normal checkpoint) and ``training-state.safetensors``
 (network, momentum, step: how a killed run resumes). Both are written atomically every
-``checkpoint_every`` steps; nothing is pickled.
+``checkpoint_every`` steps; nothing is pickled. Once the network is done, the fast rollout policy
+is trained on the same games (``rollout.safetensors``, its held-out accuracy in ``rollout.json``).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from nets.evaluator import pick_device
 from nets.models import build_network
 
 from .dataset import load_split, read_sidecar
+from .rollout import train_rollout_policy
 from .state import load_training_state, save_training_state
 
 
@@ -51,6 +53,7 @@ class SLConfig:
     symmetries: bool = True
     device: str = "auto"
     seed: int = 0
+    rollout_policy: bool = True
 
     def __post_init__(self) -> None:
         if self.steps < 0 or self.batch_size < 1 or self.learning_rate <= 0 or self.checkpoint_every < 1:
@@ -201,4 +204,7 @@ def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | Non
             with log_path.open("a", newline="") as handle:
                 csv.DictWriter(handle, LOG_FIELDS).writerow(evaluation)
             plot_log(log_path, out / "sl.png", f"SL policy ({net_config.filters} filters, {net_config.layers} layers)")
+    if config.rollout_policy and not (out / "rollout.safetensors").exists():
+        rollout = train_rollout_policy(config.data, out / "rollout.safetensors", seed=config.seed)
+        atomic_write(out / "rollout.json", lambda t: Path(t).write_text(json.dumps(rollout, indent=2)))
     return evaluation

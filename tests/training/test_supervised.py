@@ -14,6 +14,7 @@ import pytest
 
 from gogame.sgf import write_sgf
 from nets.checkpoint import load_checkpoint, read_info
+from nets.rollout_policy import RolloutPolicy
 from tests.gogame.helpers import random_game
 from training.dataset import DatasetError, ShardConfig, build_shards, load_split, rank_value
 from training.supervised import SLConfig, train_sl
@@ -58,8 +59,12 @@ def test_training_writes_its_files_and_resumes(shards, tmp_path):
     config = SLConfig(data=str(data), out=str(tmp_path / "run"), steps=10, **TINY)
     first = train_sl(config)
     assert first["step"] == 10 and 0 <= first["heldout_top1"] <= first["heldout_top5"] <= 1
-    for name in ("config.json", "log.csv", "sl.png", "policy.safetensors", "training-state.safetensors"):
+    for name in ("config.json", "log.csv", "sl.png", "policy.safetensors", "training-state.safetensors",
+                 "rollout.safetensors", "rollout.json"):
         assert (tmp_path / "run" / name).exists(), name
+    rollout = json.loads((tmp_path / "run" / "rollout.json").read_text())
+    assert rollout["positions"] > 300 and rollout["heldout_positions"] > 0 and 0 <= rollout["heldout_top1"] <= 1
+    RolloutPolicy.load(tmp_path / "run" / "rollout.safetensors")
     second = train_sl(SLConfig(data=str(data), out=str(tmp_path / "run"), steps=20, **TINY))
     steps = [int(r["step"]) for r in csv.DictReader((tmp_path / "run" / "log.csv").open())]
     assert second["step"] == 20 and steps == [5, 10, 15, 20]

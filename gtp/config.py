@@ -35,6 +35,7 @@ class EngineConfig:
     player: str = "mcts"
     weights: str | None = None
     value_weights: str | None = None
+    rollout_weights: str | None = None
     device: str = "auto"
     batch_size: int = 16
     rollout_weight: float = 0.5

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import nets
 from nets.checkpoint import load_checkpoint
-from nets.evaluator import RolloutEvaluator, TorchEvaluator
+from nets.evaluator import RolloutEvaluator, TorchEvaluator, UniformEvaluator
+from nets.rollout_policy import RolloutPolicy
 from search.flat import FlatConfig, FlatMonteCarlo
 from search.mcts import MCTS, SearchConfig
 
@@ -15,6 +16,7 @@ from .config import EngineConfig
 BUNDLED_WEIGHTS = Path(nets.__file__).resolve().parent / "weights"  # next to the package, never the cwd
 BUNDLED_POLICY = BUNDLED_WEIGHTS / "policy-9x9.safetensors"
 BUNDLED_VALUE = BUNDLED_WEIGHTS / "value-9x9.safetensors"
+BUNDLED_ROLLOUT = BUNDLED_WEIGHTS / "rollout-9x9.safetensors"
 
 
 def describe(config: EngineConfig) -> str:
@@ -35,16 +37,28 @@ def resolve_weights(config: EngineConfig) -> tuple[str | None, str | None]:
     return None, None
 
 
+def rollout_policy(config: EngineConfig) -> RolloutPolicy | None:
+    """The fast rollout policy: the configured file, else the bundled one if present, else none
+    (rollouts then play capture-aware random moves)."""
+    if config.rollout_weights:
+        return RolloutPolicy.load(config.rollout_weights, seed=config.seed)
+    if BUNDLED_ROLLOUT.is_file() and not config.weights:
+        return RolloutPolicy.load(BUNDLED_ROLLOUT, seed=config.seed)
+    return None
+
+
 def build_searcher(config: EngineConfig):
     """The searcher for ``config``; a missing or bad checkpoint raises CheckpointError (a
     ValueError) that names the file and the reason."""
     if config.player == "flat":
         return FlatMonteCarlo(FlatConfig(seed=config.seed))
     policy_path, value_path = resolve_weights(config)
+    rollouts = rollout_policy(config)
     if policy_path is None:
-        return MCTS(RolloutEvaluator(seed=config.seed),
-                    SearchConfig(batch_size=8, rollout_weight=0.0, c_puct=3.0, fpu_reduction=0.0,
-                                 node_limit=config.node_limit, seed=config.seed))
+        evaluator = RolloutEvaluator(seed=config.seed) if rollouts is None else UniformEvaluator()
+        return MCTS(evaluator, SearchConfig(batch_size=8, rollout_weight=0.0 if rollouts is None else 1.0, c_puct=3.0,
+                                            fpu_reduction=0.0, node_limit=config.node_limit, seed=config.seed),
+                    rollout_policy=rollouts)
     policy, _ = load_checkpoint(policy_path)
     if policy.config.kind == "value":
         raise ValueError(f"{policy_path}: a value network cannot be the policy (use --value-weights for it)")
@@ -53,4 +67,5 @@ def build_searcher(config: EngineConfig):
     has_value = evaluator.has_value
     return MCTS(evaluator, SearchConfig(batch_size=config.batch_size,
                                         rollout_weight=config.rollout_weight if has_value else 1.0,
-                                        node_limit=config.node_limit, seed=config.seed))
+                                        node_limit=config.node_limit, seed=config.seed),
+                rollout_policy=rollouts)

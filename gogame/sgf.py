@@ -116,12 +116,10 @@ def _record_from_sgfmill(game: "sgf.Sgf_game") -> GameRecord:
     return record
 
 
-def record_to_game(record: GameRecord, rules: Rules | None = None, source: str = "<sgf>",
-                   moves: int | None = None) -> GameState:
-    """Replay ``record`` (its first ``moves`` moves when given) into a GameState; an illegal
-    move or setup raises SGFError with the move number and the reason."""
-    rules = rules or Rules()
-    game = GameState(record.size, record.komi, rules)
+def start_position(record: GameRecord, rules: Rules | None = None, source: str = "<sgf>") -> GameState:
+    """The position before the record's first move: handicap or setup stones placed, the first
+    mover to move. Bad setup stones raise SGFError."""
+    game = GameState(record.size, record.komi, rules or Rules())
     try:
         if record.handicap >= 2 and record.setup_black and not record.setup_white:
             game.place_handicap(record.setup_black)
@@ -132,6 +130,14 @@ def record_to_game(record: GameRecord, rules: Rules | None = None, source: str =
                 game._reset_positions()
     except ValueError as error:
         raise SGFError(source, f"bad setup stones: {error}") from None
+    return game
+
+
+def record_to_game(record: GameRecord, rules: Rules | None = None, source: str = "<sgf>",
+                   moves: int | None = None) -> GameState:
+    """Replay ``record`` (its first ``moves`` moves when given) into a GameState; an illegal
+    move or setup raises SGFError with the move number and the reason."""
+    game = start_position(record, rules, source)
     for number, (color, pt) in enumerate(record.moves[:moves], start=1):
         try:
             game.play(pt, color)
@@ -203,5 +209,5 @@ def load_collection(paths: Iterable[str | os.PathLike], report: LoadReport, repl
         yield record
 
 
-__all__ = ["GameRecord", "SGFError", "LoadReport", "read_sgf", "record_to_game", "load_game",
+__all__ = ["GameRecord", "SGFError", "LoadReport", "read_sgf", "start_position", "record_to_game", "load_game",
            "game_to_record", "write_sgf", "load_collection"]

@@ -26,8 +26,7 @@ import numpy as np
 from gogame.board_nb import BLACK
 from gogame.coords import to_policy_index
 from gogame.features import feature_set
-from gogame.sgf import SGFError, read_sgf, record_to_game
-from gogame.game import GameState
+from gogame.sgf import SGFError, read_sgf, record_to_game, start_position
 from gogame.rules import Rules
 from nets.checkpoint import atomic_write
 
@@ -97,13 +96,7 @@ def game_examples(record, features) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     """Planes (bit-packed), move indices, sides to move and outcomes (side to move's view) of
     every position of a replayed record."""
     outcome = _outcome(record.result)
-    game = GameState(record.size, record.komi, Rules(ko="simple"))
-    if record.handicap >= 2 and record.setup_black and not record.setup_white:
-        game.place_handicap(record.setup_black)
-    elif record.setup_black or record.setup_white:
-        game.setup_stones(record.setup_black, record.setup_white)
-        if record.moves:
-            game.to_move = record.moves[0][0]
+    game = start_position(record, Rules(ko="simple"))
     planes, moves, colors, outcomes = [], [], [], []
     for color, pt in record.moves:
         game.to_move = color

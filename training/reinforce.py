@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -30,6 +30,7 @@ from nets.models import build_network
 
 from .lockstep import play_lockstep
 from .policy_gradient import ESTIMATORS, estimator_weights
+from .settings import apply_settings, continue_log
 from .state import load_training_state, save_training_state
 
 
@@ -66,13 +67,8 @@ class RLConfig:
 
 
 def config_from(settings: dict[str, str], base: RLConfig = RLConfig()) -> RLConfig:
-    kinds = {f.name: str(f.type) for f in fields(RLConfig)}
-    changes = {}
-    for key, value in settings.items():
-        if key not in kinds:
-            raise ValueError(f"unknown setting {key!r}: known are {', '.join(kinds)}")
-        changes[key] = int(value) if "int" in kinds[key] else (float(value) if "float" in kinds[key] else str(value))
-    return replace(base, **changes)
+    """``base`` with ``key=value`` strings applied (see :func:`training.settings.apply_settings`)."""
+    return apply_settings(base, settings)
 
 
 LOG_FIELDS = ["iteration", "train_win_rate", "policy_loss", "value_loss", "win_rate_vs_sl", "pool_size", "seconds"]
@@ -142,15 +138,7 @@ def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = Non
     state_path, log_path = out / "training-state.safetensors", out / "log.csv"
     iteration, extra = load_training_state(state_path, parts) if state_path.exists() else (0, {"pool": []})
     atomic_write(out / "config.json", lambda t: Path(t).write_text(json.dumps({"rl": asdict(config)}, indent=2)))
-    if not log_path.exists() or iteration == 0:
-        with log_path.open("w", newline="") as handle:
-            csv.writer(handle).writerow(LOG_FIELDS)
-    else:  # drop what a killed run logged after its last saved state
-        rows = [r for r in csv.DictReader(log_path.open()) if int(r["iteration"]) <= iteration]
-        with log_path.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, LOG_FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
+    continue_log(log_path, LOG_FIELDS, "iteration", iteration)
     pool = [p for p in extra.get("pool", []) if (out / "pool" / p).exists()]
     planes_shape = (49, config.size, config.size)
     start = time.perf_counter()

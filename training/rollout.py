@@ -6,17 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from gogame.coords import PASS
-from gogame.game import GameState
 from gogame.rules import Rules
+from gogame.sgf import start_position
 from nets.rollout_policy import RolloutPolicy
 
 from .dataset import iter_games
 
 
 def _positions(record):
-    game = GameState(record.size, record.komi, Rules(ko="simple"))
-    if record.handicap >= 2 and record.setup_black and not record.setup_white:
-        game.place_handicap(record.setup_black)
+    game = start_position(record, Rules(ko="simple"))
     for color, pt in record.moves:
         game.to_move = color
         yield game, pt

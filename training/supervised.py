@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -29,6 +29,7 @@ from nets.models import build_network
 
 from .dataset import load_split, read_sidecar
 from .rollout import train_rollout_policy
+from .settings import apply_settings, continue_log
 from .state import load_training_state, save_training_state
 
 
@@ -61,24 +62,8 @@ class SLConfig:
 
 
 def config_from(settings: dict[str, str], base: SLConfig = SLConfig()) -> SLConfig:
-    """``base`` with ``key=value`` strings applied; unknown keys raise ValueError."""
-    kinds = {f.name: f.type for f in fields(SLConfig)}
-    changes = {}
-    for key, value in settings.items():
-        if key not in kinds:
-            raise ValueError(f"unknown setting {key!r}: known are {', '.join(kinds)}")
-        kind = str(kinds[key])
-        if "bool" in kind:
-            if str(value).lower() not in ("true", "false"):
-                raise ValueError(f"{key} must be true or false")
-            changes[key] = str(value).lower() == "true"
-        elif "int" in kind:
-            changes[key] = int(value)
-        elif "float" in kind:
-            changes[key] = float(value)
-        else:
-            changes[key] = str(value)
-    return replace(base, **changes)
+    """``base`` with ``key=value`` strings applied (see :func:`training.settings.apply_settings`)."""
+    return apply_settings(base, settings)
 
 
 def _augment(planes: np.ndarray, moves: np.ndarray, size: int, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -161,15 +146,7 @@ def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | Non
         raise ValueError(f"{config.data}: the training split is empty")
     size = sidecar["size"]
     log_path = out / "log.csv"
-    if not log_path.exists():
-        with log_path.open("w", newline="") as handle:
-            csv.writer(handle).writerow(LOG_FIELDS)
-    else:  # a killed run may have logged steps after its last checkpoint: drop them
-        rows = [r for r in csv.DictReader(log_path.open()) if int(r["step"]) <= step]
-        with log_path.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, LOG_FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
+    continue_log(log_path, LOG_FIELDS, "step", step)
     rng = np.random.default_rng([config.seed, step])
     start = time.perf_counter()
     running = []

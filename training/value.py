@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -35,6 +35,7 @@ from nets.evaluator import pick_device
 from nets.models import build_network
 
 from .lockstep import legal_mask, outcome_for, policy_logits, sample_moves
+from .settings import apply_settings, continue_log
 from .state import load_training_state, save_training_state
 
 
@@ -67,13 +68,8 @@ class ValueConfig:
 
 
 def config_from(settings: dict[str, str], base: ValueConfig = ValueConfig()) -> ValueConfig:
-    kinds = {f.name: str(f.type) for f in fields(ValueConfig)}
-    changes = {}
-    for key, value in settings.items():
-        if key not in kinds:
-            raise ValueError(f"unknown setting {key!r}: known are {', '.join(kinds)}")
-        changes[key] = int(value) if "int" in kinds[key] else (float(value) if "float" in kinds[key] else str(value))
-    return replace(base, **changes)
+    """``base`` with ``key=value`` strings applied (see :func:`training.settings.apply_settings`)."""
+    return apply_settings(base, settings)
 
 
 def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -190,15 +186,7 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
     optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=0.9, weight_decay=1e-4)
     state_path, log_path = out / "training-state.safetensors", out / "log.csv"
     step = load_training_state(state_path, {"value": (model, optimizer)})[0] if state_path.exists() else 0
-    if step == 0 or not log_path.exists():
-        with log_path.open("w", newline="") as handle:
-            csv.writer(handle).writerow(LOG_FIELDS)
-    else:
-        rows = [r for r in csv.DictReader(log_path.open()) if int(r["step"]) <= step]
-        with log_path.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, LOG_FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
+    continue_log(log_path, LOG_FIELDS, "step", step)
     x_all = torch.from_numpy(planes)
 
     def predict(rows: np.ndarray) -> np.ndarray:

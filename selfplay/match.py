@@ -25,7 +25,9 @@ COLOR_NAMES = {BLACK: "black", WHITE: "white"}
 
 @dataclass(frozen=True)
 class MatchConfig:
-    """Board ``size``, ``komi``, the referee's ``rules``, a move cap, and where SGFs go."""
+    """Board ``size``, ``komi``, the referee's ``rules`` (the engines must play by the same: GNU Go
+    knows simple ko unless told otherwise, so run Tengen with ``--set rules.ko=simple`` against
+    it), a move cap, and where SGFs go."""
 
     size: int = 9
     komi: float = 7.5
@@ -49,6 +51,7 @@ class GameReport:
 
     @property
     def winner(self) -> int:
+        """BLACK, WHITE, or 0 for a tie or a void game."""
         return BLACK if self.result.startswith("B+") else (WHITE if self.result.startswith("W+") else 0)
 
 
@@ -103,7 +106,10 @@ def _referee(engines, names, config: MatchConfig, on_move, opening: list[int]) -
         try:
             engines[3 - color].send(f"play {name} {to_gtp(pt, config.size)}")
         except GtpError as error:
+            # the boards now differ: going on would only pile up noise, so the game is void
             report.disagreements.append(f"move {len(game.moves)}: {names[3 - color]} refused {name} {reply} ({error})")
+            result = "Void"
+            break
         if on_move is not None:
             on_move(game)
         color = 3 - color
@@ -158,18 +164,20 @@ class MatchSummary:
 
 def play_match(command_a: str, command_b: str, games: int, config: MatchConfig = MatchConfig(),
                on_game: Callable[[int, GameReport], None] | None = None) -> MatchSummary:
-    """``games`` games, A taking Black in the even-numbered ones."""
+    """``games`` games, A taking Black in the even-numbered ones. A void game (the engines
+    disagreed on a move) is reported but not counted."""
     summary = MatchSummary()
     for number in range(games):
         a_black = number % 2 == 0
         report = play_game(command_a if a_black else command_b, command_b if a_black else command_a, config)
-        summary.games += 1
-        a_color = BLACK if a_black else WHITE
-        if report.winner == a_color:
-            summary.wins_a += 1
-        elif report.winner == 0:
-            summary.wins_a += 0.5
         summary.reports.append(report)
+        if report.result != "Void":
+            summary.games += 1
+            a_color = BLACK if a_black else WHITE
+            if report.winner == a_color:
+                summary.wins_a += 1
+            elif report.winner == 0:
+                summary.wins_a += 0.5
         if on_game is not None:
             on_game(number, report)
     return summary

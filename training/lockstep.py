@@ -1,9 +1,9 @@
 """Many games played in lockstep by policy networks: every move of every game whose turn it is
 for a given network is one batched forward pass. The machinery under the RL and value stages.
 
-Moves are sampled from the network's softmax over the legal moves (own true eyes excluded, pass
-allowed) at a ``temperature``; a game ends at two passes or ``max_moves`` moves and is scored by
-area (Tromp-Taylor) with komi.
+Moves are sampled from the network's softmax over the legal moves (own true eyes excluded; pass
+only when nothing else is left) at a ``temperature``; a game ends at two passes or ``max_moves``
+moves and is scored by area (Tromp-Taylor) with komi.
 """
 from __future__ import annotations
 
@@ -20,12 +20,14 @@ from gogame.rules import Rules
 
 
 def legal_mask(game: GameState) -> np.ndarray:
-    """(size*size + 1,) bool: legal moves of the side to move, own true eyes excluded; pass last."""
+    """(size*size + 1,) bool: legal moves of the side to move, own true eyes excluded; pass (last)
+    only when there is no other move. Games are played out to the end, as the playouts are, so
+    that their area scores are the true results (an early double pass would make them noise)."""
     mask = np.zeros(game.size * game.size + 1, bool)
     for pt in game.legal_moves():
         if not game.board.is_eye(int(pt), game.to_move):
             mask[to_policy_index(int(pt), game.size)] = True
-    mask[-1] = True
+    mask[-1] = not mask.any()
     return mask
 
 

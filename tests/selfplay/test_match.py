@@ -11,7 +11,7 @@ from gtp.client import find_gnugo
 from selfplay.match import MatchConfig, play_game, play_match, wilson_interval
 from tests.conftest import require_tool
 
-TENGEN = f"{sys.executable} -m tengen gtp --visits 1500"
+TENGEN = f"{sys.executable} -m tengen gtp --visits 1500 --set rules.ko=simple"  # GNU Go plays simple ko
 
 
 def gnugo_command() -> str:

@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pytest
 
+from gogame.rules import Rules
 from gogame.sgf import read_sgf, record_to_game
 from gtp.client import find_gnugo
 from selfplay.match import MatchConfig, play_game, play_match, wilson_interval
@@ -28,7 +29,7 @@ def test_full_game_against_gnugo_agrees_on_every_move_and_the_score(tengen_black
     assert report.moves >= 20
     if not report.result.endswith("+R"):
         assert len(set(report.final_scores.values())) == 1 and report.result in report.final_scores.values()
-    game = record_to_game(read_sgf(next(tmp_path.glob("*.sgf"))))
+    game = record_to_game(read_sgf(next(tmp_path.glob("*.sgf"))), Rules(ko="simple"))  # the rules it was played by
     assert len(game.moves) == report.moves and np.any(game.board.grid())
 
 

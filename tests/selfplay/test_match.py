@@ -16,7 +16,7 @@ TENGEN = f"{sys.executable} -m tengen gtp --visits 1500 --set rules.ko=simple"  
 
 
 def gnugo_command() -> str:
-    return f"{require_tool(find_gnugo(), 'GNU Go (apt-get install gnugo)')} --mode gtp --level 1 --chinese-rules"
+    return f"{require_tool(find_gnugo(), 'GNU Go (apt-get install gnugo)')} --mode gtp --level 1 --chinese-rules --seed 1"
 
 
 @pytest.mark.gnugo

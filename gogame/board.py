@@ -160,8 +160,8 @@ class Board:
         if self.color_at(pt) != EMPTY:
             raise ValueError(f"setup stone on an occupied point {row_col(pt, self.size)}")
         before = self.array.copy()
-        nb.place_stone_nb(self.array, pt, color)
-        if self.color_at(pt) != color or self.stone_count() != _count_after_setup(before, self.size, color):
+        captured = nb.place_stone_nb(self.array, pt, color)
+        if captured or self.color_at(pt) != color:  # it took stones, or its own chain died
             self.array[:] = before
             raise ValueError(f"setup stone at {row_col(pt, self.size)} leaves a chain without liberties")
 
@@ -170,11 +170,6 @@ class Board:
 
     def __repr__(self) -> str:
         return f"Board({self.size})\n{self.to_ascii()}"
-
-
-def _count_after_setup(before: np.ndarray, size: int, color: int) -> tuple[int, int]:
-    black, white = Board(size, before).stone_count()
-    return (black + 1, white) if color == BLACK else (black, white + 1)
 
 
 __all__ = ["Board", "opponent", "BLACK", "WHITE", "EMPTY", "BORDER"]

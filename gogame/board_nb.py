@@ -332,14 +332,15 @@ def pass_nb(b):
 @njit(cache=True)
 def place_stone_nb(b, p, c):
     """Put a setup stone (handicap, SGF AB/AW) of colour ``c`` on empty ``p``: like a move but
-    not one (no move number, no ko). Captures what it leaves without liberties."""
+    not one (no move number, no ko). Returns the stones it captured (a valid setup captures none)."""
     moves = b[H_MOVES]
     last = b[H_LAST]
-    play_nb(b, p, c)
+    captured = play_nb(b, p, c)
     b[H_MOVES] = moves
     b[H_LAST] = last
     b[H_KO] = 0
     b[H_CAPTURED] = 0
+    return captured
 
 
 @njit(cache=True)

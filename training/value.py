@@ -172,7 +172,10 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
             atomic_write(path, write)
         if progress:
             progress("games", chunk + 1, chunks)
-    parts = [np.load(out / "data" / f"chunk-{c:05d}.npz") for c in range(chunks)]
+    parts = []
+    for c in range(chunks):
+        with np.load(out / "data" / f"chunk-{c:05d}.npz") as chunk:
+            parts.append({key: chunk[key] for key in chunk.files})
     planes = np.unpackbits(np.concatenate([p["planes"] for p in parts]), axis=1)[:, : 49 * config.size ** 2]
     planes = planes.reshape(-1, 49, config.size, config.size).astype(np.float32)
     games = np.concatenate([p["game"] for p in parts])

@@ -20,7 +20,8 @@ class EngineConfig:
     ``ownership_playouts`` for final_score / final_status_list; ``seed``; the player: ``mcts``
     (with ``weights``/``value_weights`` checkpoints on ``device``, else bundled weights, else
     rollouts only; ``batch_size`` leaves per network call, AlphaGo's ``rollout_weight`` lambda,
-    ``node_limit``) or ``flat`` (flat Monte Carlo)."""
+    ``node_limit``), ``policy`` (the policy network alone, no search: each move drawn from it at
+    ``policy_temperature``, 0 = its most probable move) or ``flat`` (flat Monte Carlo)."""
 
     boardsize: int = 19
     komi: float = 7.5
@@ -40,6 +41,7 @@ class EngineConfig:
     batch_size: int = 16
     rollout_weight: float = 0.5
     node_limit: int = 1_000_000
+    policy_temperature: float = 1.0
 
     def __post_init__(self) -> None:
         check_size(self.boardsize)
@@ -50,8 +52,10 @@ class EngineConfig:
             raise ValueError(f"time must be positive seconds, got {self.time}")
         if not 0 <= self.resign_threshold < 1:
             raise ValueError(f"resign_threshold must be in [0, 1), got {self.resign_threshold}")
-        if self.player not in ("mcts", "flat"):
-            raise ValueError(f"player must be mcts or flat, not {self.player!r}")
+        if self.player not in ("mcts", "policy", "flat"):
+            raise ValueError(f"player must be mcts, policy or flat, not {self.player!r}")
+        if not self.policy_temperature >= 0:
+            raise ValueError(f"policy_temperature must be at least 0, got {self.policy_temperature}")
         if not 0 <= self.rollout_weight <= 1:
             raise ValueError(f"rollout_weight must be within 0..1, got {self.rollout_weight}")
         if self.batch_size < 1 or self.node_limit < 1000:

@@ -1,5 +1,6 @@
 """Builds the engine's searcher from its settings: the MCTS with networks when weights are given
-(or bundled), else the MCTS with rollouts only, or the flat Monte Carlo player on request."""
+(or bundled), else the MCTS with rollouts only; on request the raw policy network (no search) or
+the flat Monte Carlo player."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +11,7 @@ from nets.evaluator import RolloutEvaluator, TorchEvaluator, UniformEvaluator
 from nets.rollout_policy import RolloutPolicy
 from search.flat import FlatConfig, FlatMonteCarlo
 from search.mcts import MCTS, SearchConfig
+from search.policy_player import PolicyPlayer, PolicyPlayerConfig
 
 from .config import EngineConfig
 
@@ -23,6 +25,8 @@ def describe(config: EngineConfig) -> str:
     weights = resolve_weights(config)
     if config.player == "flat":
         return "flat Monte Carlo player"
+    if config.player == "policy":
+        return f"policy network {weights[0]} alone (no search)"
     if weights[0] is None:
         return "MCTS with rollouts (no network weights)"
     return f"MCTS with networks {weights[0]}" + (f" and {weights[1]}" if weights[1] else "")
@@ -53,7 +57,9 @@ def build_searcher(config: EngineConfig):
     if config.player == "flat":
         return FlatMonteCarlo(FlatConfig(seed=config.seed))
     policy_path, value_path = resolve_weights(config)
-    rollouts = rollout_policy(config)
+    if config.player == "policy" and policy_path is None:
+        raise ValueError("player=policy needs policy weights (--weights), and none are bundled")
+    rollouts = rollout_policy(config) if config.player == "mcts" else None
     if policy_path is None:
         evaluator = RolloutEvaluator(seed=config.seed) if rollouts is None else UniformEvaluator()
         return MCTS(evaluator, SearchConfig(batch_size=8, rollout_weight=0.0 if rollouts is None else 1.0, c_puct=3.0,
@@ -63,6 +69,9 @@ def build_searcher(config: EngineConfig):
     if policy.config.kind == "value":
         raise ValueError(f"{policy_path}: a value network cannot be the policy (use --value-weights for it)")
     value = load_checkpoint(value_path, expected_kind="value")[0] if value_path else None
+    if config.player == "policy":
+        evaluator = TorchEvaluator(policy, value, device=config.device, symmetry="none", cache_size=0, seed=config.seed)
+        return PolicyPlayer(evaluator, PolicyPlayerConfig(temperature=config.policy_temperature, seed=config.seed))
     evaluator = TorchEvaluator(policy, value, device=config.device, seed=config.seed)
     has_value = evaluator.has_value
     return MCTS(evaluator, SearchConfig(batch_size=config.batch_size,

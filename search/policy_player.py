@@ -1,0 +1,78 @@
+"""The raw policy network as a player: no search, one forward pass per move.
+
+This is how AlphaGo measured its SL and RL policy networks on their own: each move is drawn from
+the network's distribution over the legal moves (``temperature`` 1), or is its most probable move
+(``temperature`` 0). Own true eyes are never filled, and the player passes only when no other move
+is left, as in the self-play games the RL policy was trained by; the GTP engine still passes
+first when the opponent has passed and the game is already won.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from gogame.coords import from_policy_index, to_policy_index
+from gogame.game import GameState
+from nets.evaluator import LeafBatch, TorchEvaluator
+
+from .result import MoveStats, SearchLimits, SearchResult
+
+
+@dataclass(frozen=True)
+class PolicyPlayerConfig:
+    """``temperature``: 0 plays the most probable move, 1 samples the network's distribution;
+    ``shown``: how many candidates a result lists (analysis); ``seed`` for the draws."""
+
+    temperature: float = 1.0
+    shown: int = 10
+    seed: int = 0
+
+
+class PolicyPlayer:
+    """``search(game, limits, ...)`` -> SearchResult whose first move is the one to play; the
+    limits are ignored (one forward pass is all it does)."""
+
+    def __init__(self, evaluator: TorchEvaluator, config: PolicyPlayerConfig = PolicyPlayerConfig()) -> None:
+        if config.temperature < 0:
+            raise ValueError(f"temperature must be at least 0, got {config.temperature}")
+        self.evaluator = evaluator
+        self.config = config
+        self.rng = np.random.default_rng(config.seed)
+
+    def warm_up(self) -> None:
+        """Run the network once, so the first move is not slow."""
+        self.search(GameState(9, 7.5), SearchLimits(visits=1))
+
+    def candidates(self, game: GameState) -> np.ndarray:
+        """Policy indices of the legal moves that do not fill the mover's own true eye."""
+        return np.array([to_policy_index(int(p), game.size) for p in game.legal_moves()
+                         if not game.board.is_eye(int(p), game.to_move)], np.int64)
+
+    def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
+               on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0) -> SearchResult:
+        """The network's move for the side to move of ``game`` (pass when nothing else is left)."""
+        start = time.perf_counter()
+        priors, values = self.evaluator.evaluate_batch(LeafBatch.from_games([game]))
+        candidates = self.candidates(game)
+        winrate = float((values[0] + 1) / 2) if self.evaluator.has_value else 0.5
+        if len(candidates) == 0:
+            return SearchResult(game.to_move, [], 0, winrate, None, time.perf_counter() - start)
+        probabilities = priors[0][candidates].astype(np.float64)
+        if probabilities.sum() <= 0:
+            probabilities = np.ones(len(candidates))
+        if self.config.temperature == 0:
+            chosen = int(np.argmax(probabilities))
+        else:
+            weights = np.exp(np.log(np.maximum(probabilities, 1e-30)) / self.config.temperature)
+            chosen = int(self.rng.choice(len(candidates), p=weights / weights.sum()))
+        order = [chosen] + [int(i) for i in np.argsort(-probabilities) if i != chosen][: self.config.shown - 1]
+        total = probabilities.sum()
+        stats = []
+        for rank, i in enumerate(order):
+            point = from_policy_index(int(candidates[i]), game.size)
+            prior = float(probabilities[i] / total)
+            stats.append(MoveStats(point, 1 if rank == 0 else 0, winrate, prior, winrate, [point]))
+        return SearchResult(game.to_move, stats, 1, winrate, None, time.perf_counter() - start)

@@ -1,0 +1,101 @@
+"""The raw policy player: the most probable legal move at temperature 0, draws that follow the
+network's distribution at temperature 1, never its own eye, pass only when nothing is left; and
+through GTP with ``--set player=policy``."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gogame.board_nb import BLACK
+from gogame.coords import from_gtp, to_policy_index
+from gogame.game import GameState
+from nets.config import NetConfig
+from nets.evaluator import TorchEvaluator
+from nets.models import build_network
+from search.policy_player import PolicyPlayer, PolicyPlayerConfig
+from search.result import SearchLimits
+from tests.gogame.test_fixtures import game_from
+
+
+class FixedPriors:
+    """An evaluator whose priors are given per policy index (the same for every position)."""
+
+    has_value = False
+
+    def __init__(self, priors: np.ndarray) -> None:
+        self.priors = priors.astype(np.float32)
+
+    def evaluate_batch(self, batch):
+        return np.tile(self.priors, (len(batch), 1)), np.zeros(len(batch), np.float32)
+
+
+def priors_on(size: int, weights: dict[str, float]) -> np.ndarray:
+    priors = np.zeros(size * size + 1)
+    for vertex, weight in weights.items():
+        index = size * size if vertex == "pass" else to_policy_index(from_gtp(vertex, size), size)
+        priors[index] = weight
+    return priors
+
+
+def test_temperature_zero_plays_the_most_probable_legal_move():
+    game = GameState(5, 0.5)
+    game.play(from_gtp("C3", 5), BLACK)
+    # C3 is occupied and pass is never chosen while moves are left: the best legal move is B2
+    player = PolicyPlayer(FixedPriors(priors_on(5, {"C3": 0.6, "pass": 0.3, "B2": 0.07, "D4": 0.03})),
+                          PolicyPlayerConfig(temperature=0))
+    result = player.search(game, SearchLimits())
+    assert result.best.move == from_gtp("B2", 5)
+    assert [m.move for m in result.moves][:2] == [from_gtp("B2", 5), from_gtp("D4", 5)]
+
+
+def test_sampling_follows_the_distribution_over_legal_moves():
+    game = GameState(5, 0.5)
+    player = PolicyPlayer(FixedPriors(priors_on(5, {"A1": 0.6, "E5": 0.3, "C3": 0.1})), PolicyPlayerConfig(temperature=1, seed=3))
+    draws = [player.search(game, SearchLimits()).best.move for _ in range(3000)]
+    shares = {v: draws.count(from_gtp(v, 5)) / len(draws) for v in ("A1", "E5", "C3")}
+    assert shares["A1"] == pytest.approx(0.6, abs=0.04)
+    assert shares["E5"] == pytest.approx(0.3, abs=0.04)
+    assert shares["C3"] == pytest.approx(0.1, abs=0.03)
+
+
+def test_never_fills_its_own_eye_and_passes_when_nothing_is_left():
+    game = game_from("""
+    . X . X .
+    X X X X X
+    X X X X X
+    X X X X X
+    X X X X X
+    """)
+    # every empty point is Black's own eye: the only move left is to pass
+    player = PolicyPlayer(FixedPriors(priors_on(5, {"A5": 0.9, "C5": 0.05, "pass": 0.05})), PolicyPlayerConfig(temperature=0))
+    result = player.search(game, SearchLimits())
+    assert result.moves == [] and result.best is None
+
+
+def test_a_real_network_gives_a_legal_move_and_no_value_without_a_value_net():
+    policy = build_network(NetConfig(kind="policy", filters=8, layers=2))
+    player = PolicyPlayer(TorchEvaluator(policy, device="cpu", symmetry="none", cache_size=0), PolicyPlayerConfig(seed=1))
+    game = GameState(9, 7.5)
+    for _ in range(30):
+        move = player.search(game, SearchLimits()).best.move
+        assert game.is_legal(move)
+        game.play(move)
+    assert player.search(game, SearchLimits()).winrate == 0.5
+
+
+def test_bad_temperature_is_refused():
+    with pytest.raises(ValueError, match="temperature"):
+        PolicyPlayer(FixedPriors(np.ones(26)), PolicyPlayerConfig(temperature=-1))
+
+
+def test_the_engine_builds_the_policy_player_from_its_settings(monkeypatch, tmp_path):
+    from gtp import player as player_module
+    from gtp.config import EngineConfig
+
+    searcher = player_module.build_searcher(EngineConfig(boardsize=9, player="policy", policy_temperature=0, device="cpu"))
+    assert isinstance(searcher, PolicyPlayer) and searcher.config.temperature == 0
+    monkeypatch.setattr(player_module, "BUNDLED_POLICY", tmp_path / "absent.safetensors")
+    with pytest.raises(ValueError, match="player=policy needs policy weights"):
+        player_module.build_searcher(EngineConfig(boardsize=9, player="policy", device="cpu"))
+    with pytest.raises(ValueError, match="policy_temperature"):
+        EngineConfig(player="policy", policy_temperature=-0.5)

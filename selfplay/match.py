@@ -27,13 +27,16 @@ COLOR_NAMES = {BLACK: "black", WHITE: "white"}
 class MatchConfig:
     """Board ``size``, ``komi``, the referee's ``rules`` (the engines must play by the same: GNU Go
     knows simple ko unless told otherwise, so run Tengen with ``--set rules.ko=simple`` against
-    it), a move cap, and where SGFs go."""
+    it), a move cap, where SGFs go, and an optional ``scorer``: the command line of a GTP engine
+    (e.g. GNU Go) that replays each finished game and whose ``final_score`` is the result, so
+    that neither player's own dead-stone judgement decides its games."""
 
     size: int = 9
     komi: float = 7.5
     rules: Rules = field(default_factory=lambda: Rules(ko="simple"))
     max_moves: int | None = None
     sgf_dir: Path | None = None
+    scorer: str | None = None
 
 
 @dataclass
@@ -120,11 +123,18 @@ def _referee(engines, names, config: MatchConfig, on_move, opening: list[int]) -
                 engine.send("final_score").strip()
         except GtpError as error:
             report.final_scores[COLOR_NAMES[side]] = f"? {error}"
-    if not result:
+    if not result and config.scorer:
+        result = _score_with(config.scorer, game, config)
+        report.final_scores["scorer"] = result
+        losers = [name for name, score in report.final_scores.items() if score[:1] != result[:1]]
+        if losers:
+            report.disagreements.append(f"final_score differs from the scorer's {result}: {report.final_scores}")
+    elif not result:
         scores = set(report.final_scores.values())
         if len(scores) != 1:
             report.disagreements.append(f"final_score differs: {report.final_scores}")
-        result = sorted(scores)[0] if scores else game.result()
+        # no scorer: the engines' scores when they agree, else the referee's area count (dead stones stay)
+        result = scores.pop() if len(scores) == 1 else game.result()
     report.result = result
     record = game_to_record(game, black_name=names[BLACK], white_name=names[WHITE], result=result)
     report.sgf = write_sgf(record)
@@ -133,6 +143,20 @@ def _referee(engines, names, config: MatchConfig, on_move, opening: list[int]) -
         index = len(list(config.sgf_dir.glob("game-*.sgf")))
         (config.sgf_dir / f"game-{index:05d}.sgf").write_bytes(report.sgf)
     return report
+
+
+def _score_with(command: str, game: GameState, config: MatchConfig) -> str:
+    """The ``final_score`` of the scorer engine after it replays ``game``."""
+    scorer = _start(command)
+    try:
+        scorer.send(f"boardsize {config.size}")
+        scorer.send("clear_board")
+        scorer.send(f"komi {config.komi}")
+        for move in game.moves:
+            scorer.send(f"play {COLOR_NAMES[move.color]} {to_gtp(move.point, config.size)}")
+        return scorer.send("final_score").strip()
+    finally:
+        scorer.close()
 
 
 def wilson_interval(wins: float, games: int, z: float = 1.96) -> tuple[float, float]:

@@ -135,7 +135,7 @@ def _match(args) -> int:
     if args.games < 1:
         raise ValueError(f"--games must be at least 1, got {args.games}")
     config = MatchConfig(size=args.size, komi=args.komi, rules=Rules(ko="simple"),
-                         sgf_dir=None if args.sgf_dir is None else Path(args.sgf_dir))
+                         sgf_dir=None if args.sgf_dir is None else Path(args.sgf_dir), scorer=args.scorer)
 
     def progress(number: int, report) -> None:
         flag = f"  DISAGREEMENTS: {report.disagreements}" if report.disagreements else ""
@@ -292,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--size", type=int, default=9)
     match.add_argument("--komi", type=float, default=7.5)
     match.add_argument("--sgf-dir", metavar="DIR", help="write every game as SGF here")
+    match.add_argument("--scorer", metavar="COMMAND",
+                       help='GTP engine whose final_score decides each game, e.g. "/usr/games/gnugo --mode gtp '
+                            '--chinese-rules" (default: the players\' own scores when they agree)')
     match.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     match.set_defaults(handler=_match)
     data = subparsers.add_parser("data", help="make training data")

@@ -6,7 +6,8 @@ random move is kept, labelled with the game's outcome from its side to move: one
 game, so the positions are nearly independent. With ``td_lambda`` < 1 the positions of the RL
 continuation are kept too and the targets become lambda-returns from the value network's own
 estimates (TD(lambda)), recomputed every ``eval_every`` steps; ``td_lambda = 1`` is Monte Carlo /
-TD(1) regression on the outcome.
+TD(1) regression on the outcome. Minibatches are seen under a random one of the 8 symmetries
+(``symmetries``), which the value of a position does not change.
 
 Generation runs in lockstep batches (one forward pass per move for a whole batch), in chunk files
 that a resumed run does not play again; training logs train and held-out MSE (``log.csv``,
@@ -29,6 +30,7 @@ from gogame.coords import PASS, from_policy_index
 from gogame.features import FEATURES_ALPHAGO_49
 from gogame.game import GameState
 from gogame.rules import Rules
+from gogame.symmetry import transform_array
 from nets.checkpoint import CheckpointInfo, atomic_write, load_checkpoint, save_checkpoint
 from nets.config import NetConfig
 from nets.evaluator import pick_device
@@ -59,6 +61,8 @@ class ValueConfig:
     heldout_fraction: float = 0.1
     eval_every: int = 200
     checkpoint_every: int = 200
+    symmetries: bool = True
+    weight_decay: float = 1e-4
     device: str = "auto"
     seed: int = 0
 
@@ -186,7 +190,7 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
     net_config = NetConfig(kind="value", feature_set="alphago49", filters=config.filters, layers=config.layers)
     torch.manual_seed(config.seed)
     model = build_network(net_config).to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=0.9, weight_decay=1e-4)
+    optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=0.9, weight_decay=config.weight_decay)
     state_path, log_path = out / "training-state.safetensors", out / "log.csv"
     step = load_training_state(state_path, {"value": (model, optimizer)})[0] if state_path.exists() else 0
     continue_log(log_path, LOG_FIELDS, "step", step)
@@ -211,7 +215,10 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
     model.train()
     while step < config.steps:
         batch = rng.choice(train_rows, config.batch_size)
-        prediction = model(x_all[batch].to(device))
+        planes_batch = x_all[batch].numpy()
+        if config.symmetries:  # a position's value is the same under the 8 symmetries of the board
+            planes_batch = np.ascontiguousarray(transform_array(planes_batch, int(rng.integers(8))))
+        prediction = model(torch.from_numpy(planes_batch).to(device))
         loss = F.mse_loss(prediction, torch.from_numpy(targets[batch]).to(device))
         optimizer.zero_grad()
         loss.backward()

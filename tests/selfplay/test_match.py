@@ -45,3 +45,27 @@ def test_match_alternates_colours():
     assert summary.games == 2
     assert [r.black for r in summary.reports] == ["Tengen", "GNU Go"]
     assert 0 <= summary.win_rate <= 1
+
+
+@pytest.mark.gnugo
+def test_the_scorer_replays_the_game_and_decides_it():
+    from gogame.coords import from_gtp
+    from gogame.game import GameState
+    from selfplay.match import _score_with
+
+    game = GameState(5, 0.5, Rules(ko="simple"))
+    for row in "12345":  # a wall on C for Black, on D for White: 15 points to 10
+        game.play(from_gtp(f"C{row}", 5))
+        game.play(from_gtp(f"D{row}", 5))
+    scorer = gnugo_command().replace("--level 1", "--level 1")
+    assert _score_with(scorer, game, MatchConfig(size=5, komi=0.5)) == "B+4.5"
+    game.play(from_gtp("A1", 5))  # nothing changes the count
+    assert _score_with(scorer, game, MatchConfig(size=5, komi=4.5)) == "B+0.5"
+
+
+@pytest.mark.gnugo
+def test_a_match_with_a_scorer_takes_its_result():
+    policy = f"{sys.executable} -m tengen gtp --set player=policy --set rules.ko=simple --device cpu"
+    report = play_game(policy, gnugo_command(), MatchConfig(size=9, komi=7.5, scorer=gnugo_command()))
+    assert report.result.endswith("+R") or report.result == report.final_scores["scorer"]
+    assert report.moves >= 20

@@ -472,6 +472,24 @@ def hashes_after_nb(b, c, points, scratch, hashes):
 
 
 @njit(cache=True)
+def candidate_mask_nb(b, c, allow_suicide, mask):
+    """Set ``mask`` (size*size + 1 bools, policy order, pass last) to the moves legal for ``c``
+    under simple ko that do not fill its own true eye; pass only when there is none."""
+    size = b[H_SIZE]
+    w = b[H_W]
+    npts = b[H_NP]
+    emp = HEADER + F_EMPTY * npts
+    mask[:] = False
+    found = False
+    for i in range(b[H_NEMPTY]):
+        p = b[emp + i]
+        if legal_reason_nb(b, p, c, allow_suicide) == LEGAL and not is_eye_nb(b, p, c):
+            mask[(p // w - 1) * size + (p % w - 1)] = True
+            found = True
+    mask[size * size] = not found
+
+
+@njit(cache=True)
 def simple_legal_points_nb(b, c, allow_suicide, out):
     """Write the empty points legal for ``c`` under simple ko into ``out``; returns how many."""
     npts = b[H_NP]

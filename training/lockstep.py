@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from gogame.board_nb import BLACK
+from gogame.board_nb import BLACK, EMPTY, candidate_mask_nb
 from gogame.coords import PASS, from_policy_index, to_policy_index
 from gogame.features import feature_set
 from gogame.game import GameState
@@ -24,6 +24,9 @@ def legal_mask(game: GameState) -> np.ndarray:
     only when there is no other move. Games are played out to the end, as the playouts are, so
     that their area scores are the true results (an early double pass would make them noise)."""
     mask = np.zeros(game.size * game.size + 1, bool)
+    if game.rules.ko == "simple" and game.resigned == EMPTY:  # the common case, in one numba call
+        candidate_mask_nb(game.board.array, game.to_move, game.rules.suicide, mask)
+        return mask
     for pt in game.legal_moves():
         if not game.board.is_eye(int(pt), game.to_move):
             mask[to_policy_index(int(pt), game.size)] = True

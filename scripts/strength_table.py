@@ -1,0 +1,126 @@
+"""The strength table of the README: refereed 9x9 matches (komi 7.5, area scoring, colours
+alternating, GNU Go 3.8 as the scorer of every game), one JSON line per game under
+``bench_results/strength/<row>.jsonl`` so that an interrupted row resumes where it stopped.
+
+    python scripts/strength_table.py --rows sl-vs-gnugo,rl-vs-sl --games 50   # play (resumes)
+    python scripts/strength_table.py --report                                # table + plot
+
+Each Tengen engine runs on one core (OMP_NUM_THREADS=1, NUMBA_NUM_THREADS=1). GNU Go gets a
+different ``--seed`` per game, and the raw policies sample their moves (temperature 1, as AlphaGo
+measured its policy networks), so no two games repeat.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gtp.client import find_gnugo  # noqa: E402
+from selfplay.match import MatchConfig, play_game, wilson_interval  # noqa: E402
+
+WEIGHTS = ROOT / "nets" / "weights"
+ONE_CORE = "env OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 MKL_NUM_THREADS=1"
+TENGEN = f"{ONE_CORE} {shlex.quote(sys.executable)} -m tengen gtp --device cpu --set rules.ko=simple"
+
+
+def gnugo(level: int) -> str:
+    path = find_gnugo()
+    if path is None:
+        raise SystemExit("GNU Go is needed (apt-get install gnugo)")
+    return f"{path} --mode gtp --chinese-rules --level {level} --seed {{seed}}"
+
+
+def policy(weights: str) -> str:
+    return f"{TENGEN} --set player=policy --weights {WEIGHTS / weights}"
+
+
+# row name -> (label, engine A, engine B); A is the one whose win rate is reported
+ROWS = {
+    "sl-vs-gnugo": ("raw SL policy vs GNU Go level 10", policy("policy-9x9.safetensors"), gnugo(10)),
+    "rl-vs-gnugo": ("raw RL policy vs GNU Go level 10", policy("policy-rl-9x9.safetensors"), gnugo(10)),
+    "engine-vs-gnugo": ("full engine (SL priors + value + rollouts, MCTS, 1 s/move) vs GNU Go level 10",
+                        f"{TENGEN} --time 1", gnugo(10)),
+    "rl-vs-sl": ("raw RL policy vs raw SL policy", policy("policy-rl-9x9.safetensors"), policy("policy-9x9.safetensors")),
+}
+OUT = ROOT / "bench_results" / "strength"
+
+
+def play_row(name: str, games: int) -> None:
+    label, engine_a, engine_b = ROWS[name]
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.jsonl"
+    done = len(path.read_text().splitlines()) if path.exists() else 0
+    config = MatchConfig(size=9, komi=7.5, scorer=gnugo(10).replace(" --seed {seed}", ""))
+    for number in range(done, games):
+        a_black = number % 2 == 0
+        command_a, command_b = (c.replace("{seed}", str(number + 1)) for c in (engine_a, engine_b))
+        report = play_game(command_a if a_black else command_b, command_b if a_black else command_a, config)
+        a_color = "B" if a_black else "W"
+        score = 0.5 if report.winner == 0 else float(report.result.startswith(a_color + "+"))
+        row = {"row": name, "game": number + 1, "a_color": a_color, "result": report.result, "moves": report.moves,
+               "a_score": score, "void": report.result == "Void", "final_scores": report.final_scores,
+               "disagreements": report.disagreements}
+        with path.open("a") as handle:
+            handle.write(json.dumps(row) + "\n")
+        print(f"{name} game {number + 1}/{games}: A as {a_color}, {report.result} after {report.moves} moves", flush=True)
+
+
+def summarise() -> list[dict]:
+    rows = []
+    for name, (label, _, _) in ROWS.items():
+        path = OUT / f"{name}.jsonl"
+        if not path.exists():
+            continue
+        games = [json.loads(line) for line in path.read_text().splitlines()]
+        counted = [g for g in games if not g["void"]]
+        wins = sum(g["a_score"] for g in counted)
+        low, high = wilson_interval(wins, len(counted))
+        rows.append({"row": name, "label": label, "games": len(counted), "wins": wins,
+                     "win_rate": wins / len(counted) if counted else 0.0, "low": low, "high": high,
+                     "void": len(games) - len(counted)})
+    return rows
+
+
+def report(rows: list[dict]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    print("| match | games | wins of the first | win rate | 95% interval |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['label']} | {r['games']} | {r['wins']:g} | **{r['win_rate']:.0%}** | {r['low']:.0%} .. {r['high']:.0%} |")
+    figure, axis = plt.subplots(figsize=(7, 0.6 + 0.6 * len(rows)))
+    for y, r in enumerate(rows):
+        axis.errorbar(r["win_rate"], y, xerr=[[r["win_rate"] - r["low"]], [r["high"] - r["win_rate"]]], fmt="o", capsize=4)
+    axis.set_yticks(range(len(rows)), [r["row"] for r in rows])
+    axis.axvline(0.5, color="grey", linewidth=0.5)
+    axis.axvline(0.8, color="grey", linewidth=0.5, linestyle="--")
+    axis.set_xlim(0, 1)
+    axis.set_xlabel("win rate of the first engine (95% Wilson interval), 9x9, komi 7.5")
+    figure.tight_layout()
+    figure.savefig(ROOT / "bench_results" / "strength.png")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", help=f"comma-separated rows to play: {', '.join(ROWS)}")
+    parser.add_argument("--games", type=int, default=50)
+    parser.add_argument("--report", action="store_true", help="print the table and write bench_results/strength.png")
+    args = parser.parse_args()
+    for name in (args.rows.split(",") if args.rows else []):
+        if name not in ROWS:
+            raise SystemExit(f"unknown row {name!r}: expected one of {', '.join(ROWS)}")
+        play_row(name, args.games)
+    if args.report:
+        report(summarise())
+
+
+if __name__ == "__main__":
+    main()

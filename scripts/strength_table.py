@@ -7,7 +7,7 @@ alternating, GNU Go 3.8 as the scorer of every game), one JSON line per game und
 
 Each Tengen engine runs on one core (OMP_NUM_THREADS=1, NUMBA_NUM_THREADS=1). GNU Go gets a
 different ``--seed`` per game, and the raw policies sample their moves (temperature 1, as AlphaGo
-measured its policy networks), so no two games repeat.
+measured its policy networks), and every Tengen engine a different ``seed``, so no two games repeat.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from selfplay.match import MatchConfig, play_game, wilson_interval  # noqa: E402
 
 WEIGHTS = ROOT / "nets" / "weights"
 ONE_CORE = "env OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 MKL_NUM_THREADS=1"
-TENGEN = f"{ONE_CORE} {shlex.quote(sys.executable)} -m tengen gtp --device cpu --set rules.ko=simple"
+TENGEN = f"{ONE_CORE} {shlex.quote(sys.executable)} -m tengen gtp --device cpu --set rules.ko=simple --set seed={{seed}}"
 
 
 def gnugo(level: int) -> str:

@@ -7,7 +7,7 @@ an opponent drawn from a pool of its earlier checkpoints (the SL network first; 
 ``nstep``. The estimators that need V(s) train a value network (the critic) alongside, by Monte
 Carlo regression on the game outcomes. Every ``eval_every`` iterations the learner plays the SL
 network; that win rate is logged (``log.csv``) and plotted (``rl.png``). The reward is +1 for a
-win, -1 for a loss, at the last move only.
+win, -1 for a loss, at the last move only. ``max_grad_norm`` > 0 clips the policy gradient's norm.
 """
 from __future__ import annotations
 
@@ -56,13 +56,15 @@ class RLConfig:
     eval_games: int = 32
     temperature: float = 1.0
     max_moves: int = 0
+    max_grad_norm: float = 0.0
     device: str = "auto"
     seed: int = 0
 
     def __post_init__(self) -> None:
         if self.estimator not in ESTIMATORS:
             raise ValueError(f"unknown estimator {self.estimator!r}: expected one of {', '.join(ESTIMATORS)}")
-        if self.games_per_iteration < 2 or self.iterations < 0 or self.pool_every < 1 or self.eval_every < 1:
+        if (self.games_per_iteration < 2 or self.iterations < 0 or self.pool_every < 1 or self.eval_every < 1
+                or self.max_grad_norm < 0):
             raise ValueError(f"bad RL settings: {self}")
 
 
@@ -174,6 +176,8 @@ def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = Non
         policy_loss = -(g * log_probs).sum() / len(trajectories)
         policy_optimizer.zero_grad()
         policy_loss.backward()
+        if config.max_grad_norm > 0:  # a rare huge step can wreck the policy for good (collapse)
+            torch.nn.utils.clip_grad_norm_(learner.parameters(), config.max_grad_norm)
         policy_optimizer.step()
         value_loss = 0.0
         if config.estimator != "reinforce":  # the critic: Monte Carlo regression on the outcomes

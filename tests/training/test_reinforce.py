@@ -47,3 +47,20 @@ def test_rl_writes_pool_log_plot_and_resumes(sl_checkpoint, tmp_path):
     assert read_info(tmp_path / "policy.safetensors").step == 3
     with pytest.raises(ValueError, match="unknown estimator"):
         tiny(sl_checkpoint, tmp_path, estimator="q-learning")
+
+
+def test_max_grad_norm_bounds_the_policy_step(sl_checkpoint, tmp_path):
+    from nets.checkpoint import load_checkpoint
+
+    start = load_checkpoint(sl_checkpoint)[0].state_dict()
+
+    def moved(out, **changes) -> float:
+        train_rl(tiny(sl_checkpoint, out, iterations=1, estimator="reinforce", learning_rate=0.05, **changes))
+        after = load_checkpoint(out / "policy.safetensors")[0].state_dict()
+        return float(torch.sqrt(sum(((after[k] - start[k]) ** 2).sum() for k in start)))
+
+    free, clipped = moved(tmp_path / "free"), moved(tmp_path / "clipped", max_grad_norm=1e-3)
+    # one SGD step moves the weights by lr * |g|; the clipped gradient's norm is at most 1e-3
+    assert clipped <= 0.05 * 1e-3 * 1.001 and free > 10 * clipped
+    with pytest.raises(ValueError, match="bad RL settings"):
+        tiny(sl_checkpoint, tmp_path, max_grad_norm=-1)

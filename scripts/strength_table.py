@@ -45,6 +45,9 @@ ROWS = {
     "rl-vs-gnugo": ("raw RL policy vs GNU Go level 10", policy("policy-rl-9x9.safetensors"), gnugo(10)),
     "engine-vs-gnugo": ("full engine (SL priors + value + rollouts, MCTS, 1 s/move) vs GNU Go level 10",
                         f"{TENGEN} --time 1", gnugo(10)),
+    "rollouts-vs-gnugo": ("engine without the value network (SL priors + rollouts only, MCTS, 1 s/move) vs GNU Go level 10",
+                          f"{TENGEN} --time 1 --weights {WEIGHTS / 'policy-9x9.safetensors'} "
+                          f"--set rollout_weights={WEIGHTS / 'rollout-9x9.safetensors'}", gnugo(10)),
     "rl-vs-sl": ("raw RL policy vs raw SL policy", policy("policy-rl-9x9.safetensors"), policy("policy-9x9.safetensors")),
 }
 OUT = ROOT / "bench_results" / "strength"

@@ -57,7 +57,7 @@ def test_the_scorer_replays_the_game_and_decides_it():
     for row in "12345":  # a wall on C for Black, on D for White: 15 points to 10
         game.play(from_gtp(f"C{row}", 5))
         game.play(from_gtp(f"D{row}", 5))
-    scorer = gnugo_command().replace("--level 1", "--level 1")
+    scorer = gnugo_command()
     assert _score_with(scorer, game, MatchConfig(size=5, komi=0.5)) == "B+4.5"
     game.play(from_gtp("A1", 5))  # nothing changes the count
     assert _score_with(scorer, game, MatchConfig(size=5, komi=4.5)) == "B+0.5"

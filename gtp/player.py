@@ -17,6 +17,7 @@ from .config import EngineConfig
 
 BUNDLED_WEIGHTS = Path(nets.__file__).resolve().parent / "weights"  # next to the package, never the cwd
 BUNDLED_POLICY = BUNDLED_WEIGHTS / "policy-9x9.safetensors"
+BUNDLED_RL_POLICY = BUNDLED_WEIGHTS / "policy-rl-9x9.safetensors"
 BUNDLED_VALUE = BUNDLED_WEIGHTS / "value-9x9.safetensors"
 BUNDLED_ROLLOUT = BUNDLED_WEIGHTS / "rollout-9x9.safetensors"
 
@@ -33,9 +34,13 @@ def describe(config: EngineConfig) -> str:
 
 
 def resolve_weights(config: EngineConfig) -> tuple[str | None, str | None]:
-    """The policy and value checkpoints: the configured ones, else the bundled ones if present."""
+    """The policy and value checkpoints: the configured ones, else the bundled ones if present.
+    The search takes its priors from the SL policy (AlphaGo found it better there); the raw policy
+    player plays the stronger RL policy."""
     if config.weights:
         return config.weights, config.value_weights
+    if config.player == "policy" and BUNDLED_RL_POLICY.is_file():
+        return str(BUNDLED_RL_POLICY), (str(BUNDLED_VALUE) if BUNDLED_VALUE.is_file() else None)
     if BUNDLED_POLICY.is_file():
         return str(BUNDLED_POLICY), (str(BUNDLED_VALUE) if BUNDLED_VALUE.is_file() else None)
     return None, None

@@ -92,9 +92,14 @@ def test_the_engine_builds_the_policy_player_from_its_settings(monkeypatch, tmp_
     from gtp import player as player_module
     from gtp.config import EngineConfig
 
-    searcher = player_module.build_searcher(EngineConfig(boardsize=9, player="policy", policy_temperature=0, device="cpu"))
+    config = EngineConfig(boardsize=9, player="policy", policy_temperature=0, device="cpu")
+    searcher = player_module.build_searcher(config)
     assert isinstance(searcher, PolicyPlayer) and searcher.config.temperature == 0
+    # the raw player plays the bundled RL policy; the search takes the SL policy's priors
+    assert player_module.resolve_weights(config)[0] == str(player_module.BUNDLED_RL_POLICY)
+    assert player_module.resolve_weights(EngineConfig(boardsize=9))[0] == str(player_module.BUNDLED_POLICY)
     monkeypatch.setattr(player_module, "BUNDLED_POLICY", tmp_path / "absent.safetensors")
+    monkeypatch.setattr(player_module, "BUNDLED_RL_POLICY", tmp_path / "absent-rl.safetensors")
     with pytest.raises(ValueError, match="player=policy needs policy weights"):
         player_module.build_searcher(EngineConfig(boardsize=9, player="policy", device="cpu"))
     with pytest.raises(ValueError, match="policy_temperature"):

@@ -73,11 +73,15 @@ def build_searcher(config: EngineConfig):
     policy, _ = load_checkpoint(policy_path)
     if policy.config.kind == "value":
         raise ValueError(f"{policy_path}: a value network cannot be the policy (use --value-weights for it)")
-    value = load_checkpoint(value_path, expected_kind="value")[0] if value_path else None
+    value, value_info = load_checkpoint(value_path, expected_kind="value") if value_path else (None, None)
+    # a value network is valid for the board sizes and the komi of the games it learned from
+    scope = {} if value_info is None else {"value_board_sizes": tuple(value_info.board_sizes),
+                                           "value_komi": value_info.provenance.get("komi")}
     if config.player == "policy":
-        evaluator = TorchEvaluator(policy, value, device=config.device, symmetry="none", cache_size=0, seed=config.seed)
+        evaluator = TorchEvaluator(policy, value, device=config.device, symmetry="none", cache_size=0, seed=config.seed,
+                                   **scope)
         return PolicyPlayer(evaluator, PolicyPlayerConfig(temperature=config.policy_temperature, seed=config.seed))
-    evaluator = TorchEvaluator(policy, value, device=config.device, seed=config.seed)
+    evaluator = TorchEvaluator(policy, value, device=config.device, seed=config.seed, **scope)
     has_value = evaluator.has_value
     return MCTS(evaluator, SearchConfig(batch_size=config.batch_size,
                                         rollout_weight=config.rollout_weight if has_value else 1.0,

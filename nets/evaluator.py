@@ -112,7 +112,8 @@ class TorchEvaluator:
 
     def __init__(self, policy: torch.nn.Module | None = None, value: torch.nn.Module | None = None,
                  device: str = "auto", symmetry: str = "random", cache_size: int = 100_000,
-                 half: str = "fp16", seed: int = 0) -> None:
+                 half: str = "fp16", seed: int = 0, value_board_sizes: tuple[int, ...] | None = None,
+                 value_komi: float | None = None) -> None:
         if policy is None:
             raise ValueError("a TorchEvaluator needs a policy or dual network")
         if symmetry not in ("random", "average", "none"):
@@ -125,6 +126,8 @@ class TorchEvaluator:
         self.value = None if value is None else value.to(self.device, self.dtype).eval()
         self.dual = policy.config.kind == "dual"
         self.has_value = self.dual or value is not None
+        self.value_board_sizes = value_board_sizes
+        self.value_komi = value_komi
         configs = [policy.config] + ([value.config] if value is not None else [])
         self.colour_plane = any(c.feature_set == "alphago49" for c in configs)
         if any(c.feature_set not in ("alphago48", "alphago49") for c in configs):
@@ -134,6 +137,16 @@ class TorchEvaluator:
         self.rng = np.random.default_rng(seed)
         self.cache_size = cache_size
         self.cache: OrderedDict[tuple, tuple[np.ndarray, float]] = OrderedDict()
+
+    def value_applies(self, size: int, komi: float) -> bool:
+        """Whether the value output means anything for this game: the network sees neither komi
+        nor (being convolutional) a board size it was not trained on, so a game with another komi
+        or size than the value network's training games must be valued by rollouts alone."""
+        if not self.has_value:
+            return False
+        if self.value_board_sizes is not None and size not in self.value_board_sizes:
+            return False
+        return self.value_komi is None or abs(komi - self.value_komi) < 1e-9
 
     @staticmethod
     def key(board: np.ndarray, to_move: int) -> tuple:

@@ -167,6 +167,9 @@ class MCTS:
     def _mix_rollouts(self, game: GameState, boards: np.ndarray, colors: np.ndarray, values: np.ndarray) -> np.ndarray:
         values = values.astype(np.float64)
         weight = self.config.rollout_weight
+        applies = getattr(self.evaluator, "value_applies", None)
+        if applies is not None and not applies(game.size, game.komi):
+            weight = 1.0  # the value network knows neither this komi nor this board size
         if weight > 0:
             if self.ownership_sum is None:
                 self.ownership_sum = np.zeros((game.size + 2) ** 2, np.float64)

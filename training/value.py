@@ -237,7 +237,8 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
                 targets = lambda_targets(predict(everything), outcomes, games, plies, config.td_lambda)
             save_checkpoint(out / "value.safetensors", model,
                             CheckpointInfo(net_config, (config.size,), step, {"stage": "value", "sl": config.sl,
-                                                                             "rl": config.rl, "td_lambda": config.td_lambda}))
+                                                                             "rl": config.rl, "td_lambda": config.td_lambda,
+                                                                             "komi": config.komi}))
             save_training_state(state_path, {"value": (model, optimizer)}, step)
             with log_path.open("a", newline="") as handle:
                 csv.DictWriter(handle, LOG_FIELDS).writerow(row)

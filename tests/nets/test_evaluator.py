@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from gogame.board_nb import BLACK
 from gogame.game import GameState
 from gogame.symmetry import transform_point
 from nets.config import NetConfig
@@ -81,3 +82,40 @@ def test_cuda_half_precision_agrees_with_the_cpu():
     assert gpu.dtype == torch.float16
     gpu_priors, gpu_values = gpu.evaluate_batch(batch)
     assert np.allclose(gpu_priors, cpu_priors, atol=2e-2) and np.allclose(gpu_values, cpu_values, atol=2e-2)
+
+
+def test_a_value_network_applies_only_to_its_board_size_and_komi():
+    torch.manual_seed(0)
+    policy = build_network(NetConfig(kind="policy", filters=8, layers=2))
+    value = build_network(NetConfig(kind="value", feature_set="alphago49", filters=8, layers=2))
+    scoped = TorchEvaluator(policy, value, device="cpu", value_board_sizes=(9,), value_komi=7.5)
+    assert scoped.value_applies(9, 7.5)
+    assert not scoped.value_applies(9, 0.5) and not scoped.value_applies(19, 7.5)
+    assert TorchEvaluator(policy, value, device="cpu").value_applies(19, 0.5)  # no scope recorded
+    assert not TorchEvaluator(policy, device="cpu").value_applies(9, 7.5)  # no value network at all
+
+
+def test_the_search_values_by_rollouts_where_the_value_network_does_not_apply():
+    from search.mcts import MCTS, SearchConfig
+    from search.result import SearchLimits
+
+    class ConfidentValue(UniformEvaluator):
+        """A value network that always says Black wins, trained at komi 7.5."""
+
+        has_value = True
+
+        def evaluate_batch(self, batch):
+            priors, _ = super().evaluate_batch(batch)
+            return priors, np.where(batch.to_move == BLACK, 1.0, -1.0).astype(np.float32)
+
+        def value_applies(self, size, komi):
+            return komi == 7.5
+
+    def root_winrate(komi: float) -> float:
+        search = MCTS(ConfidentValue(), SearchConfig(rollout_weight=0.0, batch_size=8, seed=1))
+        return search.search(GameState(9, komi), SearchLimits(visits=400)).winrate
+
+    # at its own komi the (value-only) search believes the network; at komi 150 Black cannot win,
+    # and the rollouts that replace the network say so
+    assert root_winrate(7.5) > 0.9
+    assert root_winrate(150.0) < 0.05

@@ -76,4 +76,7 @@ class PolicyPlayer:
             point = from_policy_index(int(candidates[i]), game.size)
             prior = float(probabilities[i] / total)
             stats.append(MoveStats(point, 1 if rank == 0 else 0, winrate, prior, winrate, [point]))
-        return SearchResult(game.to_move, stats, 1, winrate, None, time.perf_counter() - start)
+        result = SearchResult(game.to_move, stats, 1, winrate, None, time.perf_counter() - start)
+        if on_progress is not None:  # analysis streams get the network's view once
+            on_progress(result)
+        return result

@@ -43,7 +43,9 @@ def test_temperature_zero_plays_the_most_probable_legal_move():
     # C3 is occupied and pass is never chosen while moves are left: the best legal move is B2
     player = PolicyPlayer(FixedPriors(priors_on(5, {"C3": 0.6, "pass": 0.3, "B2": 0.07, "D4": 0.03})),
                           PolicyPlayerConfig(temperature=0))
-    result = player.search(game, SearchLimits())
+    reports = []
+    result = player.search(game, SearchLimits(), on_progress=reports.append)
+    assert reports == [result]  # an analysis stream gets the network's view
     assert result.best.move == from_gtp("B2", 5)
     assert [m.move for m in result.moves][:2] == [from_gtp("B2", 5), from_gtp("D4", 5)]
 

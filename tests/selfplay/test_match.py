@@ -69,3 +69,19 @@ def test_a_match_with_a_scorer_takes_its_result():
     report = play_game(policy, gnugo_command(), MatchConfig(size=9, komi=7.5, scorer=gnugo_command()))
     assert report.result.endswith("+R") or report.result == report.final_scores["scorer"]
     assert report.moves >= 20
+
+
+@pytest.mark.gnugo
+def test_tengen_match_command_with_a_scorer(tmp_path):
+    import json
+    import subprocess
+
+    policy = f"{sys.executable} -m tengen gtp --set player=policy --set rules.ko=simple --device cpu"
+    done = subprocess.run([sys.executable, "-m", "tengen", "match", policy, gnugo_command(), "--games", "2", "--size", "9",
+                           "--scorer", gnugo_command(), "--sgf-dir", str(tmp_path), "--json"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["games"] == 2 and 0 <= summary["wins_a"] <= 2
+    assert len(list(tmp_path.glob("game-*.sgf"))) == 2
+    assert done.stderr.count("game ") == 2  # one progress line per game

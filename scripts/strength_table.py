@@ -3,6 +3,8 @@ alternating, GNU Go 3.8 as the scorer of every game), one JSON line per game und
 ``bench_results/strength/<row>.jsonl`` so that an interrupted row resumes where it stopped.
 
     python scripts/strength_table.py --rows sl-vs-gnugo,rl-vs-sl --games 50   # play (resumes)
+    python scripts/strength_table.py --rows engine-vs-gnugo --shard 0/2 &     # two processes,
+    python scripts/strength_table.py --rows engine-vs-gnugo --shard 1/2       # one core each
     python scripts/strength_table.py --report                                # table + plot
 
 Each Tengen engine runs on one core (OMP_NUM_THREADS=1, NUMBA_NUM_THREADS=1). GNU Go gets a
@@ -53,13 +55,17 @@ ROWS = {
 OUT = ROOT / "bench_results" / "strength"
 
 
-def play_row(name: str, games: int) -> None:
+def play_row(name: str, games: int, shard: int = 0, shards: int = 1) -> None:
+    """Play the games of row ``name`` numbered ``shard`` modulo ``shards`` that are not played
+    yet (several processes can share a row, one shard each, one file each)."""
     label, engine_a, engine_b = ROWS[name]
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{name}.jsonl"
-    done = len(path.read_text().splitlines()) if path.exists() else 0
+    path = OUT / (f"{name}.jsonl" if shards == 1 else f"{name}.shard-{shard}-of-{shards}.jsonl")
+    played = {json.loads(line)["game"] for line in path.read_text().splitlines()} if path.exists() else set()
     config = MatchConfig(size=9, komi=7.5, scorer=gnugo(10).replace(" --seed {seed}", ""))
-    for number in range(done, games):
+    for number in range(shard, games, shards):
+        if number + 1 in played:
+            continue
         a_black = number % 2 == 0
         command_a, command_b = (c.replace("{seed}", str(number + 1)) for c in (engine_a, engine_b))
         report = play_game(command_a if a_black else command_b, command_b if a_black else command_a, config)
@@ -76,10 +82,10 @@ def play_row(name: str, games: int) -> None:
 def summarise() -> list[dict]:
     rows = []
     for name, (label, _, _) in ROWS.items():
-        path = OUT / f"{name}.jsonl"
-        if not path.exists():
+        paths = sorted(OUT.glob(f"{name}.jsonl")) + sorted(OUT.glob(f"{name}.shard-*.jsonl"))
+        if not paths:
             continue
-        games = [json.loads(line) for line in path.read_text().splitlines()]
+        games = [json.loads(line) for path in paths for line in path.read_text().splitlines()]
         counted = [g for g in games if not g["void"]]
         wins = sum(g["a_score"] for g in counted)
         low, high = wilson_interval(wins, len(counted))
@@ -115,12 +121,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", help=f"comma-separated rows to play: {', '.join(ROWS)}")
     parser.add_argument("--games", type=int, default=50)
+    parser.add_argument("--shard", default="0/1", metavar="K/N",
+                        help="play only the games numbered K modulo N (run N processes, K = 0..N-1)")
     parser.add_argument("--report", action="store_true", help="print the table and write bench_results/strength.png")
     args = parser.parse_args()
     for name in (args.rows.split(",") if args.rows else []):
         if name not in ROWS:
             raise SystemExit(f"unknown row {name!r}: expected one of {', '.join(ROWS)}")
-        play_row(name, args.games)
+        shard, shards = (int(part) for part in args.shard.split("/"))
+        play_row(name, args.games, shard, shards)
     if args.report:
         report(summarise())
 

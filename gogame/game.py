@@ -151,6 +151,22 @@ class GameState:
         keep = [self._key_for(int(h), opponent(color)) not in self._seen for h in hashes]
         return candidates[np.array(keep, dtype=bool)] if count else candidates
 
+    def candidate_mask(self) -> np.ndarray:
+        """(size*size + 1,) bool in policy order: the side to move's legal moves that do not fill
+        its own true eye; pass (last) only when there is none. What self-play, the raw policy
+        player and the flat player choose among: games played this way end with their area
+        score as the true result."""
+        mask = np.zeros(self.size * self.size + 1, bool)
+        if self.rules.ko == "simple" and self.resigned == EMPTY:  # the common case, one numba call
+            nb.candidate_mask_nb(self.board.array, self.to_move, self.rules.suicide, mask)
+            return mask
+        for pt in self.legal_moves():
+            if not self.board.is_eye(int(pt), self.to_move):
+                row, col = row_col(int(pt), self.size)
+                mask[row * self.size + col] = True
+        mask[-1] = not mask.any()
+        return mask
+
     # --- moves ----------------------------------------------------------------------------
 
     def play(self, pt: int, color: int | None = None) -> int:

@@ -86,8 +86,9 @@ class FlatMonteCarlo:
 
     def candidates(self, game: GameState) -> np.ndarray:
         """Legal moves that do not fill the mover's own true eye."""
-        legal = game.legal_moves()
-        return np.array([p for p in legal if not game.board.is_eye(int(p), game.to_move)], np.int64)
+        indices = np.flatnonzero(game.candidate_mask()[:-1])
+        rows, cols = np.divmod(indices, game.size)
+        return ((rows + 1) * (game.size + 2) + cols + 1).astype(np.int64)  # padded points
 
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
                on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0) -> SearchResult:

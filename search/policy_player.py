@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from gogame.coords import from_policy_index, to_policy_index
+from gogame.coords import from_policy_index
 from gogame.game import GameState
 from nets.evaluator import LeafBatch, TorchEvaluator
 
@@ -46,17 +46,12 @@ class PolicyPlayer:
         """Run the network once, so the first move is not slow."""
         self.search(GameState(9, 7.5), SearchLimits(visits=1))
 
-    def candidates(self, game: GameState) -> np.ndarray:
-        """Policy indices of the legal moves that do not fill the mover's own true eye."""
-        return np.array([to_policy_index(int(p), game.size) for p in game.legal_moves()
-                         if not game.board.is_eye(int(p), game.to_move)], np.int64)
-
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
                on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0) -> SearchResult:
         """The network's move for the side to move of ``game`` (pass when nothing else is left)."""
         start = time.perf_counter()
         priors, values = self.evaluator.evaluate_batch(LeafBatch.from_games([game]))
-        candidates = self.candidates(game)
+        candidates = np.flatnonzero(game.candidate_mask()[:-1])  # policy indices; none: pass
         applies = getattr(self.evaluator, "value_applies", lambda size, komi: self.evaluator.has_value)
         winrate = float((values[0] + 1) / 2) if applies(game.size, game.komi) else 0.5
         if len(candidates) == 0:

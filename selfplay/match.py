@@ -126,8 +126,8 @@ def _referee(engines, names, config: MatchConfig, on_move, opening: list[int]) -
     if not result and config.scorer:
         result = _score_with(config.scorer, game, config)
         report.final_scores["scorer"] = result
-        losers = [name for name, score in report.final_scores.items() if score[:1] != result[:1]]
-        if losers:
+        disagreeing = [name for name, score in report.final_scores.items() if score[:1] != result[:1]]
+        if disagreeing:
             report.disagreements.append(f"final_score differs from the scorer's {result}: {report.final_scores}")
     elif not result:
         scores = set(report.final_scores.values())

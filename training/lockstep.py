@@ -1,8 +1,8 @@
 """Many games played in lockstep by policy networks: every move of every game whose turn it is
 for a given network is one batched forward pass. The machinery under the RL and value stages.
 
-Moves are sampled from the network's softmax over the legal moves (own true eyes excluded; pass
-only when nothing else is left) at a ``temperature``; a game ends at two passes or ``max_moves``
+Moves are sampled from the network's softmax over ``GameState.candidate_mask`` (the legal moves,
+own true eyes excluded, pass only when nothing else is left) at a ``temperature``; a game ends at two passes or ``max_moves``
 moves and is scored by area (Tromp-Taylor) with komi.
 """
 from __future__ import annotations
@@ -12,26 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from gogame.board_nb import BLACK, EMPTY, candidate_mask_nb
-from gogame.coords import PASS, from_policy_index, to_policy_index
+from gogame.board_nb import BLACK
+from gogame.coords import PASS, from_policy_index
 from gogame.features import feature_set
 from gogame.game import GameState
 from gogame.rules import Rules
-
-
-def legal_mask(game: GameState) -> np.ndarray:
-    """(size*size + 1,) bool: legal moves of the side to move, own true eyes excluded; pass (last)
-    only when there is no other move. Games are played out to the end, as the playouts are, so
-    that their area scores are the true results (an early double pass would make them noise)."""
-    mask = np.zeros(game.size * game.size + 1, bool)
-    if game.rules.ko == "simple" and game.resigned == EMPTY:  # the common case, in one numba call
-        candidate_mask_nb(game.board.array, game.to_move, game.rules.suicide, mask)
-        return mask
-    for pt in game.legal_moves():
-        if not game.board.is_eye(int(pt), game.to_move):
-            mask[to_policy_index(int(pt), game.size)] = True
-    mask[-1] = not mask.any()
-    return mask
 
 
 @torch.inference_mode()
@@ -98,7 +83,7 @@ def play_lockstep(players: dict[int, torch.nn.Module], count: int, size: int, ko
             batch = [games[i] for i in turn]
             model = players[color]
             logits = policy_logits(model, batch, device)
-            masks = np.stack([legal_mask(g) for g in batch])
+            masks = np.stack([g.candidate_mask() for g in batch])
             choices = sample_moves(logits, masks, rng, temperature)
             for i, game, choice in zip(turn, batch, choices):
                 if color == record_color:

@@ -36,7 +36,7 @@ from nets.config import NetConfig
 from nets.evaluator import pick_device
 from nets.models import build_network
 
-from .lockstep import legal_mask, outcome_for, policy_logits, sample_moves
+from .lockstep import outcome_for, policy_logits, sample_moves
 from .settings import apply_settings, continue_log
 from .state import load_training_state, save_training_state
 
@@ -92,7 +92,7 @@ def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.rand
             played = len(games[i].moves)
             groups["sl" if played < switch[i] else ("random" if played == switch[i] else "rl")].append(i)
         for i in groups["random"]:
-            mask = legal_mask(games[i])
+            mask = games[i].candidate_mask()
             choice = int(rng.choice(np.flatnonzero(mask)))
             games[i].play(from_policy_index(choice, size) if choice < size * size else PASS)
         for phase, model in (("sl", sl), ("rl", rl)):
@@ -105,7 +105,7 @@ def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.rand
                     if config.td_lambda < 1 or not records[i]:
                         records[i].append((np.packbits(FEATURES_ALPHAGO_49.extract(game).astype(bool)), game.to_move))
             logits = policy_logits(model, batch, device)
-            choices = sample_moves(logits, np.stack([legal_mask(g) for g in batch]), rng, config.temperature)
+            choices = sample_moves(logits, np.stack([g.candidate_mask() for g in batch]), rng, config.temperature)
             for game, choice in zip(batch, choices):
                 game.play(from_policy_index(int(choice), size) if choice < size * size else PASS)
     planes, index, ply, outcome = [], [], [], []
@@ -215,7 +215,7 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
     model.train()
     while step < config.steps:
         batch = rng.choice(train_rows, config.batch_size)
-        planes_batch = x_all[batch].numpy()
+        planes_batch = planes[batch]
         if config.symmetries:  # a position's value is the same under the 8 symmetries of the board
             planes_batch = np.ascontiguousarray(transform_array(planes_batch, int(rng.integers(8))))
         prediction = model(torch.from_numpy(planes_batch).to(device))

@@ -1,5 +1,6 @@
-"""Lockstep self-play's move masks: the numba mask equals the rules engine's legal moves minus
-own true eyes, with pass only when nothing else is left, over many random positions."""
+"""``GameState.candidate_mask`` (the moves self-play and the raw players choose among): the numba
+mask equals the rules engine's legal moves minus own true eyes, with pass only when nothing else
+is left, over many random positions."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,6 @@ import numpy as np
 from gogame.coords import PASS, from_policy_index, to_policy_index
 from gogame.game import GameState
 from gogame.rules import Rules
-from training.lockstep import legal_mask
 
 
 def slow_mask(game: GameState) -> np.ndarray:
@@ -26,7 +26,7 @@ def test_the_fast_mask_agrees_with_the_rules_engine_on_random_games():
         for _ in range(25):
             game = GameState(size, 7.5, Rules(ko="simple"))
             while not game.is_over and len(game.moves) < 3 * size * size:
-                mask = legal_mask(game)
+                mask = game.candidate_mask()
                 np.testing.assert_array_equal(mask, slow_mask(game))
                 checked += 1
                 passes += bool(mask[-1])
@@ -37,4 +37,4 @@ def test_the_fast_mask_agrees_with_the_rules_engine_on_random_games():
 
 def test_superko_games_take_the_rules_engine_path():
     game = GameState(5, 7.5, Rules(ko="positional"))
-    np.testing.assert_array_equal(legal_mask(game), slow_mask(game))
+    np.testing.assert_array_equal(game.candidate_mask(), slow_mask(game))

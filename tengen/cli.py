@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
+import shutil
 import sys
 from pathlib import Path
 
@@ -134,6 +136,9 @@ def _match(args) -> int:
 
     if args.games < 1:
         raise ValueError(f"--games must be at least 1, got {args.games}")
+    if args.scorer and not shutil.which(shlex.split(args.scorer)[0]):
+        # found out before the first game, not after it
+        raise ValueError(f"--scorer: no such program {shlex.split(args.scorer)[0]!r}")
     config = MatchConfig(size=args.size, komi=args.komi, rules=Rules(ko="simple"),
                          sgf_dir=None if args.sgf_dir is None else Path(args.sgf_dir), scorer=args.scorer)
 

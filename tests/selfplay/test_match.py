@@ -85,3 +85,11 @@ def test_tengen_match_command_with_a_scorer(tmp_path):
     assert summary["games"] == 2 and 0 <= summary["wins_a"] <= 2
     assert len(list(tmp_path.glob("game-*.sgf"))) == 2
     assert done.stderr.count("game ") == 2  # one progress line per game
+
+
+def test_a_missing_scorer_is_refused_before_any_game():
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "tengen", "match", "a", "b", "--scorer", "/nonexistent/scorer --mode gtp"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--scorer: no such program '/nonexistent/scorer'" in done.stderr

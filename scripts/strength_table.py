@@ -1,6 +1,6 @@
 """The strength table of the README: refereed 9x9 matches (komi 7.5, area scoring, colours
 alternating, GNU Go 3.8 as the scorer of every game), one JSON line per game under
-``bench_results/strength/<row>.jsonl`` so that an interrupted row resumes where it stopped.
+``bench_results/strength/<row>.jsonl`` (each game's record in ``sgf/<row>/``) so that an interrupted row resumes where it stopped.
 
     python scripts/strength_table.py --rows sl-vs-gnugo,rl-vs-sl --games 50   # play (resumes)
     python scripts/strength_table.py --rows engine-vs-gnugo --shard 0/2 &     # two processes,
@@ -37,30 +37,42 @@ def gnugo(level: int) -> str:
     return f"{path} --mode gtp --chinese-rules --level {level} --seed {{seed}}"
 
 
-def policy(weights: str) -> str:
-    return f"{TENGEN} --set player=policy --weights {WEIGHTS / weights}"
+def rows_for(weights: Path) -> dict[str, tuple[str, str, str]]:
+    """Row name -> (label, engine A, engine B) with the networks of the folder ``weights``; A is
+    the one whose win rate is reported."""
+    def policy(name: str) -> str:
+        return f"{TENGEN} --set player=policy --weights {weights / name}"
+
+    def engine(*networks: str) -> str:
+        return f"{TENGEN} --time 1 " + " ".join(networks)
+
+    sl, rollout, value = (weights / name for name in ("policy-9x9.safetensors", "rollout-9x9.safetensors",
+                                                        "value-9x9.safetensors"))
+    return {
+        "sl-vs-gnugo": ("raw SL policy vs GNU Go level 10", policy("policy-9x9.safetensors"), gnugo(10)),
+        "rl-vs-gnugo": ("raw RL policy vs GNU Go level 10", policy("policy-rl-9x9.safetensors"), gnugo(10)),
+        "engine-vs-gnugo": ("full engine (SL priors + value + rollouts, MCTS, 1 s/move) vs GNU Go level 10",
+                            engine(f"--weights {sl}", f"--value-weights {value}", f"--set rollout_weights={rollout}"),
+                            gnugo(10)),
+        "rollouts-vs-gnugo": ("engine without the value network (SL priors + rollouts only, MCTS, 1 s/move) "
+                              "vs GNU Go level 10", engine(f"--weights {sl}", f"--set rollout_weights={rollout}"),
+                              gnugo(10)),
+        "rl-vs-sl": ("raw RL policy vs raw SL policy", policy("policy-rl-9x9.safetensors"),
+                     policy("policy-9x9.safetensors")),
+    }
 
 
-# row name -> (label, engine A, engine B); A is the one whose win rate is reported
-ROWS = {
-    "sl-vs-gnugo": ("raw SL policy vs GNU Go level 10", policy("policy-9x9.safetensors"), gnugo(10)),
-    "rl-vs-gnugo": ("raw RL policy vs GNU Go level 10", policy("policy-rl-9x9.safetensors"), gnugo(10)),
-    "engine-vs-gnugo": ("full engine (SL priors + value + rollouts, MCTS, 1 s/move) vs GNU Go level 10",
-                        f"{TENGEN} --time 1", gnugo(10)),
-    "rollouts-vs-gnugo": ("engine without the value network (SL priors + rollouts only, MCTS, 1 s/move) vs GNU Go level 10",
-                          f"{TENGEN} --time 1 --weights {WEIGHTS / 'policy-9x9.safetensors'} "
-                          f"--set rollout_weights={WEIGHTS / 'rollout-9x9.safetensors'}", gnugo(10)),
-    "rl-vs-sl": ("raw RL policy vs raw SL policy", policy("policy-rl-9x9.safetensors"), policy("policy-9x9.safetensors")),
-}
+ROWS = rows_for(WEIGHTS)
 OUT = ROOT / "bench_results" / "strength"
 
 
-def play_row(name: str, games: int, shard: int = 0, shards: int = 1) -> None:
+def play_row(name: str, games: int, shard: int = 0, shards: int = 1, weights: Path = WEIGHTS, out: Path = OUT) -> None:
     """Play the games of row ``name`` numbered ``shard`` modulo ``shards`` that are not played
-    yet (several processes can share a row, one shard each, one file each)."""
-    label, engine_a, engine_b = ROWS[name]
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / (f"{name}.jsonl" if shards == 1 else f"{name}.shard-{shard}-of-{shards}.jsonl")
+    yet (several processes can share a row, one shard each, one file each) with the networks in
+    ``weights``, into the folder ``out``."""
+    label, engine_a, engine_b = rows_for(weights)[name]
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / (f"{name}.jsonl" if shards == 1 else f"{name}.shard-{shard}-of-{shards}.jsonl")
     played = {json.loads(line)["game"] for line in path.read_text().splitlines()} if path.exists() else set()
     config = MatchConfig(size=9, komi=7.5, scorer=gnugo(10).replace(" --seed {seed}", ""))
     for number in range(shard, games, shards):
@@ -74,15 +86,18 @@ def play_row(name: str, games: int, shard: int = 0, shards: int = 1) -> None:
         row = {"row": name, "game": number + 1, "a_color": a_color, "result": report.result, "moves": report.moves,
                "a_score": score, "void": report.result == "Void", "final_scores": report.final_scores,
                "disagreements": report.disagreements}
+        sgf = out / "sgf" / name / f"game-{number + 1:03d}.sgf"
+        sgf.parent.mkdir(parents=True, exist_ok=True)
+        sgf.write_bytes(report.sgf)
         with path.open("a") as handle:
             handle.write(json.dumps(row) + "\n")
         print(f"{name} game {number + 1}/{games}: A as {a_color}, {report.result} after {report.moves} moves", flush=True)
 
 
-def summarise() -> list[dict]:
+def summarise(out: Path = OUT) -> list[dict]:
     rows = []
     for name, (label, _, _) in ROWS.items():
-        paths = sorted(OUT.glob(f"{name}.jsonl")) + sorted(OUT.glob(f"{name}.shard-*.jsonl"))
+        paths = sorted(out.glob(f"{name}.jsonl")) + sorted(out.glob(f"{name}.shard-*.jsonl"))
         if not paths:
             continue
         games = [json.loads(line) for path in paths for line in path.read_text().splitlines()]
@@ -95,7 +110,7 @@ def summarise() -> list[dict]:
     return rows
 
 
-def report(rows: list[dict]) -> None:
+def report(rows: list[dict], png: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -114,7 +129,7 @@ def report(rows: list[dict]) -> None:
     axis.set_xlim(0, 1)
     axis.set_xlabel("win rate of the first engine (95% Wilson interval), 9x9, komi 7.5")
     figure.tight_layout()
-    figure.savefig(ROOT / "bench_results" / "strength.png")
+    figure.savefig(png)
 
 
 def main() -> None:
@@ -123,15 +138,19 @@ def main() -> None:
     parser.add_argument("--games", type=int, default=50)
     parser.add_argument("--shard", default="0/1", metavar="K/N",
                         help="play only the games numbered K modulo N (run N processes, K = 0..N-1)")
-    parser.add_argument("--report", action="store_true", help="print the table and write bench_results/strength.png")
+    parser.add_argument("--report", action="store_true", help="print the table and write the plot (--png)")
+    parser.add_argument("--weights", type=Path, default=WEIGHTS,
+                        help="folder of the networks to measure (policy-9x9, policy-rl-9x9, value-9x9, rollout-9x9)")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder of the games' JSON lines and SGF records")
+    parser.add_argument("--png", type=Path, default=ROOT / "bench_results" / "strength.png")
     args = parser.parse_args()
     for name in (args.rows.split(",") if args.rows else []):
         if name not in ROWS:
             raise SystemExit(f"unknown row {name!r}: expected one of {', '.join(ROWS)}")
         shard, shards = (int(part) for part in args.shard.split("/"))
-        play_row(name, args.games, shard, shards)
+        play_row(name, args.games, shard, shards, args.weights.resolve(), args.out.resolve())
     if args.report:
-        report(summarise())
+        report(summarise(args.out), args.png)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,112 @@
+"""Train several SL policy shapes side by side on one GPU within a fixed time, through
+``tengen train sl``, and pack the runs into one archive (the device tool brings back few files).
+
+Each shape is first run for a few hundred steps to measure its rate with the others running
+beside it; then each gets the number of steps that fits ``--seconds`` at that rate (at most
+``--max-steps``), with the learning rate halved five times over the run.
+
+    python3 scripts/gpu_sl_sweep.py --data data9 --shapes 48x6,64x6,96x6 --seconds 300 --out OUT
+
+writes OUT/sl-sweep.tar.gz (each run's folder, without the optimizer state) and OUT/sl-sweep.json
+(per shape: steps, steps/s, the last held-out top-1/top-5/loss).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def train_command(data: str, out: Path, shape: str, steps: int, batch_size: int, device: str,
+                  every: int | None = None) -> list[str]:
+    """``tengen train sl`` for one shape (``FILTERSxLAYERS``), evaluating every ``every`` steps
+    (default: 40 times over the run)."""
+    filters, layers = (int(part) for part in shape.split("x"))
+    every = every or max(steps // 40, 25)
+    settings = {"data": data, "out": str(out), "filters": filters, "layers": layers, "batch_size": batch_size,
+                "steps": steps, "learning_rate": 0.05, "lr_halving_steps": max(steps // 5, 1), "eval_every": every,
+                "checkpoint_every": every, "device": device, "rollout_policy": "false"}
+    command = [sys.executable, "-m", "tengen", "train", "sl"]
+    for key, value in settings.items():
+        command += ["--set", f"{key}={value}"]
+    return command
+
+
+def run_all(commands: dict[str, list[str]], timeout: float, logs: Path) -> None:
+    """Run the commands side by side; any still running after ``timeout`` seconds is stopped
+    (its last checkpoint stays)."""
+    logs.mkdir(parents=True, exist_ok=True)
+    processes = {shape: subprocess.Popen(command, cwd=ROOT, stdout=(logs / f"{shape}.log").open("w"),
+                                         stderr=subprocess.STDOUT) for shape, command in commands.items()}
+    deadline = time.monotonic() + timeout
+    for shape, process in processes.items():
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 1))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            print(f"{shape}: stopped at the time limit", flush=True)
+
+
+def log_rows(run: Path) -> list[dict]:
+    path = run / "log.csv"
+    return list(csv.DictReader(path.open())) if path.exists() else []
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", required=True, help="shard folder (tengen data shards)")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--shapes", default="48x6,64x6,96x6")
+    parser.add_argument("--seconds", type=float, default=300, help="training time per shape (side by side)")
+    parser.add_argument("--max-steps", type=int, default=40000)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--device", default="cuda")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/sl-sweep"))
+    args = parser.parse_args()
+    shapes = args.shapes.split(",")
+    calibration_steps = 300
+    calibrate = {shape: train_command(args.data, args.work / f"calibrate-{shape}", shape, calibration_steps,
+                                      args.batch_size, args.device, every=100) for shape in shapes}
+    run_all(calibrate, 180, args.work / "logs-calibrate")
+    summary = {}
+    for shape in shapes:
+        rows = log_rows(args.work / f"calibrate-{shape}")
+        if len(rows) < 2:
+            raise SystemExit(f"{shape}: calibration wrote no log; see {args.work / 'logs-calibrate' / (shape + '.log')}")
+        first, last = rows[0], rows[-1]
+        rate = (int(last["step"]) - int(first["step"])) / max(float(last["seconds"]) - float(first["seconds"]), 1e-3)
+        summary[shape] = {"steps_per_s_side_by_side": round(rate, 1),
+                          "steps": int(min(args.max_steps, rate * args.seconds) // 100 * 100)}
+    print(json.dumps(summary), flush=True)
+    runs = {shape: train_command(args.data, args.work / f"sl-{shape}", shape, summary[shape]["steps"],
+                                 args.batch_size, args.device) for shape in shapes}
+    started = time.perf_counter()
+    run_all(runs, args.seconds * 1.4 + 60, args.work / "logs")
+    for shape in shapes:
+        rows = log_rows(args.work / f"sl-{shape}")
+        if rows:
+            summary[shape].update({key: float(rows[-1][key]) for key in ("step", "heldout_top1", "heldout_top5",
+                                                                         "heldout_loss", "seconds")})
+    summary["wall_seconds"] = round(time.perf_counter() - started, 1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "sl-sweep.json").write_text(json.dumps(summary, indent=2))
+    with tarfile.open(args.out / "sl-sweep.tar.gz", "w:gz") as archive:
+        for shape in shapes:
+            run = args.work / f"sl-{shape}"
+            for name in ("config.json", "log.csv", "policy.safetensors"):
+                if (run / name).exists():
+                    archive.add(run / name, arcname=f"sl-{shape}/{name}")
+            archive.add(args.work / "logs" / f"{shape}.log", arcname=f"sl-{shape}/train.log")
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

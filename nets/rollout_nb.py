@@ -83,11 +83,22 @@ def candidate_features_nb(b, p, c, mark, stamp, out):
             out[n] = SAVE_ATARI
             n += 1
             break
-    captures, liberties, _stones = move_effects_nb(b, p, c, mark, stamp)
-    if captures > 0:
+    o = 3 - c
+    empty_neighbours = 0
+    captures = False
+    for k in range(4):
+        q = p - w if k == 0 else (p - 1 if k == 1 else (p + 1 if k == 2 else p + w))
+        cq = b[col + q]
+        if cq == nb.EMPTY:
+            empty_neighbours += 1
+        elif cq == o and nb.chain_in_atari_nb(b, b[head + q]):
+            captures = True
+    if captures:
         out[n] = CAPTURE
         n += 1
-    if liberties == 1:
+    # two empty neighbours are two liberties: only a move with fewer can be a self-atari, and
+    # only then is the chain it forms walked
+    if empty_neighbours < 2 and move_effects_nb(b, p, c, mark, stamp)[1] == 1:
         out[n] = SELF_ATARI
         n += 1
     return n
@@ -139,9 +150,9 @@ def sample_move_nb(b, c, weights, rng_state, points, probabilities, mark, stamp_
 
 
 @njit(cache=True)
-def policy_playout_nb(b, to_move, weights, rng_state, max_stones):
-    """A playout with both sides drawing from the rollout policy; ends at two passes or
-    ``max_stones`` stones. Mutates ``b``; returns the area score, Black minus White."""
+def policy_playout_full_nb(b, to_move, weights, rng_state, max_stones):
+    """:func:`policy_playout_nb` recomputing every candidate's features at every move: the
+    reference the incremental playout is checked and timed against. Mutates ``b``."""
     npts = b[nb.H_NP]
     points = np.empty(npts, np.int64)
     probabilities = np.empty(npts, np.float64)
@@ -159,6 +170,202 @@ def policy_playout_nb(b, to_move, weights, rng_state, max_stones):
             stones += 1
         else:
             nb.pass_nb(b)
+            passes += 1
+            if passes >= 2:
+                break
+        c = 3 - c
+    return nb.area_score_nb(b)
+
+
+# --- incremental playouts ------------------------------------------------------------------
+#
+# A move changes the features of few candidates: those whose 3x3 neighbourhood it touched (the
+# stone, the captured stones), those next to the last move before and after it (the response
+# feature), the ko points, and the liberties of every chain whose liberties changed (the
+# mover's chain, the opponent chains beside it, the chains beside captured stones): atari,
+# capture, self-atari and legality depend on nothing else. So a playout keeps exp(logit) per
+# point and colour and recomputes only the points a move made dirty, one dirty list per
+# colour (each colour's weights are refreshed when it is to move).
+
+
+@njit(cache=True)
+def _touch_nb(dirty, stack, tops, p):
+    for k in range(2):
+        if dirty[k, p] == 0:
+            dirty[k, p] = 1
+            stack[k, tops[k]] = p
+            tops[k] += 1
+
+
+@njit(cache=True)
+def _touch_block_nb(b, p, dirty, stack, tops):
+    """``p`` and its 8 neighbours."""
+    w = b[nb.H_W]
+    for row in (-w, 0, w):
+        for column in (-1, 0, 1):
+            _touch_nb(dirty, stack, tops, p + row + column)
+
+
+@njit(cache=True)
+def _touch_liberties_nb(b, h, dirty, stack, tops, mark, stamp):
+    """Every empty neighbour of the chain with head ``h`` (once per ``stamp``)."""
+    if mark[h] == stamp:
+        return
+    mark[h] = stamp
+    npts = b[nb.H_NP]
+    w = b[nb.H_W]
+    col = nb.HEADER + nb.F_COLOR * npts
+    nxt = nb.HEADER + nb.F_NEXT * npts
+    s = h
+    while True:
+        for k in range(4):
+            q = s - w if k == 0 else (s - 1 if k == 1 else (s + 1 if k == 2 else s + w))
+            if b[col + q] == nb.EMPTY:
+                _touch_nb(dirty, stack, tops, q)
+        s = b[nxt + s]
+        if s == h:
+            break
+
+
+@njit(cache=True)
+def cache_reset_nb(b, weight, dirty, stack, tops):
+    """Start a cache for board ``b``: every empty point dirty for both colours."""
+    npts = b[nb.H_NP]
+    emp = nb.HEADER + nb.F_EMPTY * npts
+    weight[:, :] = 0.0
+    dirty[:, :] = 0
+    tops[:] = 0
+    for i in range(b[nb.H_NEMPTY]):
+        _touch_nb(dirty, stack, tops, b[emp + i])
+
+
+@njit(cache=True)
+def cache_refresh_nb(b, c, weights, weight, dirty, stack, tops, mark, counter):
+    """Recompute ``weight[c - 1]`` (exp of the logit; 0 for a non-candidate) at the points
+    dirty for ``c``."""
+    npts = b[nb.H_NP]
+    col = nb.HEADER + nb.F_COLOR * npts
+    features = np.empty(MAX_FEATURES, np.int64)
+    k = c - 1
+    for j in range(tops[k]):
+        p = stack[k, j]
+        dirty[k, p] = 0
+        if b[col + p] != nb.EMPTY or nb.is_eye_nb(b, p, c) or nb.legal_reason_nb(b, p, c, False) != nb.LEGAL:
+            weight[k, p] = 0.0
+            continue
+        counter[0] += 1
+        n = candidate_features_nb(b, p, c, mark, counter[0], features)
+        logit = 0.0
+        for f in range(n):
+            logit += weights[features[f]]
+        weight[k, p] = math.exp(min(logit, 500.0))
+    tops[k] = 0
+
+
+@njit(cache=True)
+def cache_sample_nb(b, c, weight, rng_state):
+    """A candidate of ``c`` drawn in proportion to its (fresh) weight, or 0 (pass) when none."""
+    npts = b[nb.H_NP]
+    emp = nb.HEADER + nb.F_EMPTY * npts
+    k = c - 1
+    total = 0.0
+    for i in range(b[nb.H_NEMPTY]):
+        total += weight[k, b[emp + i]]
+    if total <= 0.0:
+        return 0
+    u = random_below_nb(rng_state, 1 << 30) / float(1 << 30) * total
+    acc = 0.0
+    last = 0
+    for i in range(b[nb.H_NEMPTY]):
+        q = b[emp + i]
+        if weight[k, q] > 0.0:
+            acc += weight[k, q]
+            last = q
+            if u < acc:
+                return q
+    return last
+
+
+@njit(cache=True)
+def cache_play_nb(b, p, c, dirty, stack, tops, mark, counter, captured):
+    """``c`` plays the legal, non-suicidal ``p`` (0: passes); marks what it changed dirty.
+    ``captured`` is scratch of length W*W."""
+    npts = b[nb.H_NP]
+    w = b[nb.H_W]
+    col = nb.HEADER + nb.F_COLOR * npts
+    head = nb.HEADER + nb.F_HEAD * npts
+    nxt = nb.HEADER + nb.F_NEXT * npts
+    o = 3 - c
+    old_last = b[nb.H_LAST]
+    old_ko = b[nb.H_KO]
+    if old_last != 0:
+        _touch_block_nb(b, old_last, dirty, stack, tops)
+    if old_ko != 0:
+        _touch_nb(dirty, stack, tops, old_ko)
+    if p == 0:
+        nb.pass_nb(b)
+        return
+    counter[0] += 1
+    stamp = counter[0]
+    n_captured = 0
+    for k in range(4):  # the stones this move will capture, found before they go
+        q = p - w if k == 0 else (p - 1 if k == 1 else (p + 1 if k == 2 else p + w))
+        if b[col + q] == o:
+            h = b[head + q]
+            if mark[h] != stamp and nb.chain_in_atari_nb(b, h):
+                mark[h] = stamp
+                s = h
+                while True:
+                    captured[n_captured] = s
+                    n_captured += 1
+                    s = b[nxt + s]
+                    if s == h:
+                        break
+    nb.play_nb(b, p, c)
+    _touch_block_nb(b, p, dirty, stack, tops)
+    if b[nb.H_KO] != 0:
+        _touch_nb(dirty, stack, tops, b[nb.H_KO])
+    counter[0] += 1
+    stamp = counter[0]
+    _touch_liberties_nb(b, b[head + p], dirty, stack, tops, mark, stamp)
+    for k in range(4):
+        q = p - w if k == 0 else (p - 1 if k == 1 else (p + 1 if k == 2 else p + w))
+        if b[col + q] == o:
+            _touch_liberties_nb(b, b[head + q], dirty, stack, tops, mark, stamp)
+    for i in range(n_captured):
+        s = captured[i]
+        _touch_block_nb(b, s, dirty, stack, tops)
+        for k in range(4):
+            q = s - w if k == 0 else (s - 1 if k == 1 else (s + 1 if k == 2 else s + w))
+            if b[col + q] == c:
+                _touch_liberties_nb(b, b[head + q], dirty, stack, tops, mark, stamp)
+
+
+@njit(cache=True)
+def policy_playout_nb(b, to_move, weights, rng_state, max_stones):
+    """A playout with both sides drawing from the rollout policy; ends at two passes or
+    ``max_stones`` stones. Mutates ``b``; returns the area score, Black minus White.
+    Incremental: only the candidates a move touched are re-featured."""
+    npts = b[nb.H_NP]
+    weight = np.empty((2, npts), np.float64)
+    dirty = np.empty((2, npts), np.uint8)
+    stack = np.empty((2, npts), np.int64)
+    tops = np.zeros(2, np.int64)
+    mark = np.zeros(npts, np.int64)
+    counter = np.zeros(1, np.int64)
+    captured = np.empty(npts, np.int64)
+    cache_reset_nb(b, weight, dirty, stack, tops)
+    c = to_move
+    passes = 0
+    stones = 0
+    while stones < max_stones:
+        cache_refresh_nb(b, c, weights, weight, dirty, stack, tops, mark, counter)
+        p = cache_sample_nb(b, c, weight, rng_state)
+        cache_play_nb(b, p, c, dirty, stack, tops, mark, counter, captured)
+        if p != 0:
+            passes = 0
+            stones += 1
+        else:
             passes += 1
             if passes >= 2:
                 break

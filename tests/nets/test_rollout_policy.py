@@ -1,16 +1,21 @@
 """The fast rollout policy: features, probabilities, learning, playouts, file format."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from gogame import board_nb as nb
 from gogame.coords import from_gtp
 from gogame.game import GameState
+from gogame.playout_nb import make_rng_state
 from nets import rollout_nb as kernels
 from nets.checkpoint import CheckpointError
 from nets.rollout_policy import RolloutPolicy
 from tests.gogame.test_fixtures import game_from
+
+WEIGHTS = Path(__file__).resolve().parents[2] / "nets" / "weights" / "rollout-9x9.safetensors"
 
 ATARI = """
 . . . . .
@@ -74,3 +79,62 @@ def test_save_load_and_errors(tmp_path):
         RolloutPolicy.load(path)
     with pytest.raises(ValueError, match="weights"):
         RolloutPolicy(np.zeros(10))
+
+
+def _random_positions(size: int, count: int, seed: int) -> list[GameState]:
+    rng = np.random.default_rng(seed)
+    positions = []
+    for _ in range(count):
+        game = GameState(size, 7.5)
+        for _ in range(int(rng.integers(0, 2 * size * size))):
+            legal = game.legal_moves()
+            if len(legal) == 0:
+                break
+            game.play(int(rng.choice(legal)), game.to_move)
+        positions.append(game)
+    return positions
+
+
+@pytest.mark.parametrize("size", [5, 9])
+def test_the_incremental_playout_keeps_every_weight_equal_to_a_full_recomputation(size):
+    """At every move of many playouts, the cached weights of the side to move, normalised, are
+    the rollout policy's probabilities computed from scratch (policy_nb), candidate for candidate."""
+    weights = RolloutPolicy.load(WEIGHTS).weights if size == 9 else np.random.default_rng(3).normal(size=kernels.WEIGHTS)
+    checked = 0
+    for start in _random_positions(size, 25 if size == 9 else 80, seed=size):
+        b = start.board.array.copy()
+        npts = b[nb.H_NP]
+        weight, dirty = np.empty((2, npts)), np.empty((2, npts), np.uint8)
+        stack, tops = np.empty((2, npts), np.int64), np.zeros(2, np.int64)
+        mark, counter, captured = np.zeros(npts, np.int64), np.zeros(1, np.int64), np.empty(npts, np.int64)
+        scratch_mark = np.zeros(npts, np.int64)
+        points, probabilities = np.empty(npts, np.int64), np.empty(npts)
+        rng_state = make_rng_state(size)
+        kernels.cache_reset_nb(b, weight, dirty, stack, tops)
+        color, passes = start.to_move, 0
+        for _ in range(3 * size * size):
+            kernels.cache_refresh_nb(b, color, weights, weight, dirty, stack, tops, mark, counter)
+            scratch_mark[:] = 0
+            n = kernels.policy_nb(b, color, weights, points, probabilities, scratch_mark, 0)
+            cached = weight[color - 1]
+            assert set(np.flatnonzero(cached)) == set(points[:n].tolist())
+            if n:
+                assert np.allclose(cached[points[:n]] / cached[points[:n]].sum(), probabilities[:n], rtol=1e-9, atol=0)
+            checked += 1
+            move = kernels.cache_sample_nb(b, color, weight, rng_state)
+            kernels.cache_play_nb(b, move, color, dirty, stack, tops, mark, counter, captured)
+            passes = passes + 1 if move == 0 else 0
+            if passes == 2:
+                break
+            color = 3 - color
+    assert checked > 1000, checked
+
+
+def test_incremental_and_full_playouts_are_the_same_games():
+    """Same weights, same random stream: the same final board, stone for stone, on 100 positions."""
+    weights = RolloutPolicy.load(WEIGHTS).weights
+    for seed, start in enumerate(_random_positions(9, 100, seed=11)):
+        incremental, full = start.board.array.copy(), start.board.array.copy()
+        score = kernels.policy_playout_nb(incremental, start.to_move, weights, make_rng_state(seed), 243)
+        assert kernels.policy_playout_full_nb(full, start.to_move, weights, make_rng_state(seed), 243) == score
+        assert np.array_equal(incremental, full)

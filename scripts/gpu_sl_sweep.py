@@ -69,26 +69,34 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--work", type=Path, default=Path("/tmp/sl-sweep"))
+    parser.add_argument("--deadline", type=float, default=None,
+                        help="wall seconds for everything; runs still going then are stopped and packed")
     args = parser.parse_args()
+    began = time.monotonic()
+    deadline = args.deadline or (args.seconds * 1.5 + 240)
     shapes = args.shapes.split(",")
     calibration_steps = 300
     calibrate = {shape: train_command(args.data, args.work / f"calibrate-{shape}", shape, calibration_steps,
                                       args.batch_size, args.device, every=100) for shape in shapes}
-    run_all(calibrate, 180, args.work / "logs-calibrate")
+    run_all(calibrate, min(150, deadline / 4), args.work / "logs-calibrate")
     summary = {}
     for shape in shapes:
         rows = log_rows(args.work / f"calibrate-{shape}")
         if len(rows) < 2:
-            raise SystemExit(f"{shape}: calibration wrote no log; see {args.work / 'logs-calibrate' / (shape + '.log')}")
+            print(f"{shape}: calibration wrote no log, left out:", flush=True)
+            print((args.work / "logs-calibrate" / f"{shape}.log").read_text()[-2000:], flush=True)
+            continue
         first, last = rows[0], rows[-1]
         rate = (int(last["step"]) - int(first["step"])) / max(float(last["seconds"]) - float(first["seconds"]), 1e-3)
+        remaining = deadline - (time.monotonic() - began) - 30
         summary[shape] = {"steps_per_s_side_by_side": round(rate, 1),
-                          "steps": int(min(args.max_steps, rate * args.seconds) // 100 * 100)}
+                          "steps": int(min(args.max_steps, rate * min(args.seconds, remaining)) // 100 * 100)}
     print(json.dumps(summary), flush=True)
+    shapes = [shape for shape in shapes if shape in summary]
     runs = {shape: train_command(args.data, args.work / f"sl-{shape}", shape, summary[shape]["steps"],
                                  args.batch_size, args.device) for shape in shapes}
     started = time.perf_counter()
-    run_all(runs, args.seconds * 1.4 + 60, args.work / "logs")
+    run_all(runs, deadline - (time.monotonic() - began) - 15, args.work / "logs")
     for shape in shapes:
         rows = log_rows(args.work / f"sl-{shape}")
         if rows:
@@ -103,7 +111,8 @@ def main() -> int:
             for name in ("config.json", "log.csv", "policy.safetensors"):
                 if (run / name).exists():
                     archive.add(run / name, arcname=f"sl-{shape}/{name}")
-            archive.add(args.work / "logs" / f"{shape}.log", arcname=f"sl-{shape}/train.log")
+            if (args.work / "logs" / f"{shape}.log").exists():
+                archive.add(args.work / "logs" / f"{shape}.log", arcname=f"sl-{shape}/train.log")
     print(json.dumps(summary, indent=2))
     return 0
 

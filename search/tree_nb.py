@@ -7,11 +7,19 @@ Storage. Nodes (positions reached) and edges (moves out of an expanded node) liv
 node arrays     ``parent``, ``visits``, ``value`` (sum of values from the view of the
                 player who moved *into* the node), ``vloss`` (pending virtual losses),
                 ``first_edge``, ``num_edges``, ``state`` (UNEXPANDED, EXPANDED, TERMINAL,
-                PENDING: picked for evaluation in the current batch), ``to_move``
+                PENDING: picked for evaluation in the current batch, UNSETTLED_END and
+                PENDING_END: see below), ``to_move``
 edge arrays     ``move`` (point, 0 = pass), ``prior``, ``child`` (node index, -1 until the
                 edge is first taken: nodes exist only for positions actually visited)
 ``counts``      [nodes used, edges used, node limit hit]
 ==============  =====================================================================
+
+Game ends. Two passes end the game, but the referee (GNU Go's ``final_score``, a human in Sabaki)
+takes dead stones off before counting, which Tromp-Taylor counting on the board as it stands does
+not. So an end position is scored exactly (TERMINAL) only when it is settled: every empty point
+belongs to one colour. Otherwise (dead stones in the other side's area leave neutral points) it is
+an UNSETTLED_END, valued like any leaf (value network and rollouts, which play the position
+out) at every visit and never expanded; PENDING_END while such a visit is being evaluated.
 
 Perspective: a node's ``value / visits`` is the expected result for the player who chose the
 move leading to it, so a parent picks the child with the largest Q, and backup negates the value
@@ -33,6 +41,8 @@ UNEXPANDED = 0
 EXPANDED = 1
 TERMINAL = 2
 PENDING = 3
+UNSETTLED_END = 4
+PENDING_END = 5
 MAX_DEPTH = 4096
 
 
@@ -112,9 +122,9 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
             node = c
             depth += 1
             path[depth] = node
-            if passes >= 2:
-                state[node] = TERMINAL
-        if blocked or state[node] == PENDING:
+            if passes >= 2 and state[node] == UNEXPANDED:
+                state[node] = TERMINAL if settled_nb(board) else UNSETTLED_END
+        if blocked or state[node] == PENDING or state[node] == PENDING_END:
             break
         for i in range(depth + 1):
             vloss[path[i]] += 1
@@ -124,11 +134,25 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
             backup_nb(parent, visits, value, vloss, node, result)
             finished += 1
             continue
-        state[node] = PENDING
+        state[node] = PENDING_END if state[node] == UNSETTLED_END else PENDING
         out_nodes[n_out] = node
         out_to_move[n_out] = to_move[node]
         n_out += 1
     return n_out, finished
+
+
+@njit(cache=True)
+def settled_nb(board):
+    """True when every empty point of ``board`` is surrounded by one colour only (no neutral
+    point: Tromp-Taylor counting and counting after dead-stone removal agree)."""
+    npts = board[nb.H_NP]
+    emp = nb.HEADER + nb.F_EMPTY * npts
+    owner = np.empty(npts, np.int64)
+    nb.region_owners_nb(board, owner)
+    for i in range(board[nb.H_NEMPTY]):
+        if owner[board[emp + i]] == nb.EMPTY:
+            return False
+    return True
 
 
 @njit(cache=True)
@@ -199,7 +223,9 @@ def expand_and_backup_nb(parent, visits, value, vloss, first_edge, num_edges, st
     no_restriction = np.empty(0, np.int64)
     for i in range(nodes.shape[0]):
         node = nodes[i]
-        if not expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, boards[i], colors[i],
+        if state[node] == PENDING_END:  # a game end: valued, never expanded
+            state[node] = UNSETTLED_END
+        elif not expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, boards[i], colors[i],
                          priors[i], allow_suicide, no_restriction):
             state[node] = UNEXPANDED
         backup_nb(parent, visits, value, vloss, node, values[i])
@@ -228,7 +254,8 @@ def compact_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_mo
         new_visits[new] = visits[old]
         new_value[new] = value[old]
         new_vloss[new] = 0
-        new_state[new] = state[old] if state[old] != PENDING else UNEXPANDED
+        new_state[new] = UNEXPANDED if state[old] == PENDING else (UNSETTLED_END if state[old] == PENDING_END
+                                                                  else state[old])
         new_to_move[new] = to_move[old]
         new_num_edges[new] = num_edges[old]
         new_first_edge[new] = new_counts[1] if num_edges[old] > 0 else -1

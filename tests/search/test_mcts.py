@@ -131,6 +131,46 @@ def test_a_second_pass_is_scored_exactly():
     assert passing and passing[0].winrate == 1.0  # two passes: scored exactly, a win every time
 
 
+# From a match against GNU Go (session 3): Black passed here. White's E8-E7 are dead in Black's
+# area, so GNU Go scores B+15.5; counted as the stones stand (Tromp-Taylor) White wins by 16.5.
+DEAD_INVADERS = """
+. . . . . . . . .
+. . . . O . X . .
+. . X X O . . . .
+. X X O X X . . .
+X . X O O X X . .
+X X O . O O X X X
+X O O O O X X O O
+X X O . . O O O .
+O O O . . . . . .
+"""
+
+
+def test_a_second_pass_with_dead_stones_on_the_board_is_valued_by_playing_on():
+    game = game_from(DEAD_INVADERS, komi=7.5)
+    game.to_move = 1
+    game.play(0)  # Black passes
+    assert game.score().winner == 2  # Tromp-Taylor: White, with the dead stones counted alive
+    search = MCTS(UniformEvaluator(), SearchConfig(seed=0, batch_size=8, rollout_weight=1.0, c_puct=3.0,
+                                                   fpu_reduction=0.0))
+    result = search.search(game, SearchLimits(visits=3000))
+    passing = [m for m in result.moves if m.move == 0]
+    # scored on the board as it stands, passing won every simulation (win rate 1.0)
+    assert passing and passing[0].winrate < 0.6 and result.winrate < 0.6
+
+
+def test_settled_means_no_neutral_point():
+    assert t.settled_nb(game_from(DEAD_INVADERS, komi=7.5).board.array) is False
+    settled = game_from("""
+    . X O . .
+    X X O . .
+    . X O . .
+    X X O O O
+    . X O . .
+    """)
+    assert t.settled_nb(settled.board.array) is True
+
+
 def test_search_many_evaluates_the_leaves_of_all_games_together():
     from search.mcts import search_many
 

@@ -8,7 +8,9 @@ beside it; then each gets the number of steps that fits ``--seconds`` at that ra
     python3 scripts/gpu_sl_sweep.py --data data9 --shapes 48x6,64x6,96x6 --seconds 300 --out OUT
 
 writes OUT/sl-sweep.tar.gz (each run's folder, without the optimizer state) and OUT/sl-sweep.json
-(per shape: steps, steps/s, the last held-out top-1/top-5/loss).
+(per shape: steps, steps/s, the last held-out top-1/top-5/loss). The plot, from the runs' logs:
+
+    python3 scripts/gpu_sl_sweep.py --plot bench_results/sl9c-*-log.csv --png bench_results/sl9c-sweep.png
 """
 from __future__ import annotations
 
@@ -59,10 +61,39 @@ def log_rows(run: Path) -> list[dict]:
     return list(csv.DictReader(path.open())) if path.exists() else []
 
 
+def plot(logs: list[Path], png: Path) -> None:
+    """Held-out top-1 and loss against training positions seen, one line per shape (the shape
+    is read from the log's name, ``...-FxL-log.csv``)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for log in logs:
+        rows = list(csv.DictReader(log.open()))
+        shape = log.name.removesuffix("-log.csv").rsplit("-", 1)[-1]
+        steps = [int(r["step"]) for r in rows]
+        left.plot(steps, [float(r["heldout_top1"]) for r in rows], label=shape)
+        right.plot(steps, [float(r["heldout_loss"]) for r in rows], label=shape)
+    left.set_xlabel("step (256 positions each)")
+    left.set_ylabel("held-out top-1")
+    right.set_xlabel("step (256 positions each)")
+    right.set_ylabel("held-out cross-entropy")
+    left.legend()
+    right.legend()
+    figure.suptitle("SL policy shapes, trained side by side on one GPU")
+    figure.tight_layout()
+    figure.savefig(png)
+    plt.close(figure)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", required=True, help="shard folder (tengen data shards)")
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--data", help="shard folder (tengen data shards)")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--plot", type=Path, nargs="+", help="only plot these runs' log.csv files (into --png)")
+    parser.add_argument("--png", type=Path, default=Path("sl-sweep.png"))
     parser.add_argument("--shapes", default="48x6,64x6,96x6")
     parser.add_argument("--seconds", type=float, default=300, help="training time per shape (side by side)")
     parser.add_argument("--max-steps", type=int, default=40000)
@@ -72,6 +103,11 @@ def main() -> int:
     parser.add_argument("--deadline", type=float, default=None,
                         help="wall seconds for everything; runs still going then are stopped and packed")
     args = parser.parse_args()
+    if args.plot:
+        plot(args.plot, args.png)
+        return 0
+    if not args.data or not args.out:
+        parser.error("--data and --out are needed to train")
     began = time.monotonic()
     deadline = args.deadline or (args.seconds * 1.5 + 240)
     shapes = args.shapes.split(",")

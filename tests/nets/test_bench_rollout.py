@@ -19,28 +19,30 @@ from nets.rollout_policy import RolloutPolicy
 WEIGHTS = Path(__file__).resolve().parents[2] / "nets" / "weights" / "rollout-9x9.safetensors"
 
 
-def _starts() -> list[np.ndarray]:
-    """The empty board and 49 positions 2..50 random moves in."""
+def _starts(size: int) -> list[np.ndarray]:
+    """The empty board and positions 2, 4, ... random moves in (49 on 9x9, 9 on 19x19)."""
     rng = np.random.default_rng(5)
-    boards = [GameState(9, 7.5).board.array.copy()]
-    for count in range(2, 51):
-        game = GameState(9, 7.5)
+    boards = [GameState(size, 7.5).board.array.copy()]
+    for count in range(2, 51 if size == 9 else 160, 1 if size == 9 else 16):
+        game = GameState(size, 7.5)
         for _ in range(count):
             game.play(int(rng.choice(game.legal_moves())), game.to_move)
         boards.append(game.board.array.copy())
     return boards
 
 
-@pytest.mark.benchmark(group="rollout-policy-playouts")
+@pytest.mark.parametrize("size", [9, 19])
 @pytest.mark.parametrize("kernel", [kernels.policy_playout_nb, kernels.policy_playout_full_nb],
                          ids=["incremental", "full-recomputation"])
-def test_bench_rollout_policy_playouts(benchmark, kernel):
+def test_bench_rollout_policy_playouts(benchmark, kernel, size):
+    benchmark.group = f"rollout-policy-playouts-{size}x{size}"
     weights = RolloutPolicy.load(WEIGHTS).weights
-    starts = _starts()
-    kernel(starts[0].copy(), 1, weights, make_rng_state(0), 243)  # compile or load from the cache
+    starts = _starts(size)
+    cap = 3 * size * size
+    kernel(starts[0].copy(), 1, weights, make_rng_state(0), cap)  # compile or load from the cache
 
     def playouts() -> int:
-        return sum(kernel(board.copy(), 1 + i % 2, weights, make_rng_state(i), 243) for i, board in enumerate(starts))
+        return sum(kernel(board.copy(), 1 + i % 2, weights, make_rng_state(i), cap) for i, board in enumerate(starts))
 
     benchmark.extra_info["playouts_per_round"] = len(starts)
-    assert abs(benchmark(playouts)) <= 81 * len(starts)
+    assert abs(benchmark(playouts)) <= size * size * len(starts)

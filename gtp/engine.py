@@ -439,6 +439,8 @@ class GtpEngine:
             return PASS, None
         start = time.perf_counter()
         limits = self._limits(color)
+        if hasattr(self.searcher, "tromp_taylor_ends"):  # cleanup: capture the dead, count as it stands
+            self.searcher.tromp_taylor_ends = cleanup
         result = self.searcher.search(self.game, limits, should_stop=self._interrupted, on_progress=on_progress,
                                       progress_interval=interval)
         self.time.charge(color, time.perf_counter() - start)

@@ -111,6 +111,10 @@ class MCTS:
         self.rng_state = make_rng_state(config.seed)
         self.root = -1
         self.root_game: GameState | None = None
+        # score every game end as the stones stand (GTP kgs-genmove_cleanup, where dead stones
+        # must be captured on the board rather than assumed to come off); see search.tree_nb
+        self.tromp_taylor_ends = False
+        self._tree_tromp_taylor = False
         self.ownership_sum: np.ndarray | None = None
         self.ownership_count = 0
 
@@ -124,6 +128,7 @@ class MCTS:
         old = self.root_game
         reused = False
         if (self.config.reuse_tree and old is not None and self.root >= 0
+                and self._tree_tromp_taylor == self.tromp_taylor_ends  # game ends were valued alike
                 and self._position_key(old) == self._position_key(game)
                 and game.moves[: len(old.moves)] == old.moves):
             node = self.root
@@ -133,6 +138,7 @@ class MCTS:
                 self._compact(node)
                 reused = True
         if not reused:
+            self._tree_tromp_taylor = self.tromp_taylor_ends
             self.root = self.tree.new_root(game.to_move)
             self.ownership_sum = None
             self.ownership_count = 0
@@ -247,7 +253,7 @@ class MCTS:
         tree, config = self.tree, self.config
         return t.select_batch_nb(*tree.node_arrays, *tree.edge_arrays, tree.counts, self.root, game.board.array,
                                  game.consecutive_passes, want, config.c_puct, config.fpu_reduction, game.komi,
-                                 self.boards, self.nodes, self.colors)
+                                 self.boards, self.nodes, self.colors, self.tromp_taylor_ends)
 
     def finish(self, game: GameState, count: int, priors: np.ndarray, values: np.ndarray) -> None:
         """Expand the gathered leaves with their priors and back their values up."""
@@ -293,7 +299,8 @@ class MCTS:
             spread = math.sqrt(max(winrate * (1 - winrate), 0.25 / n) / n)
             stats.append((MoveStats(int(tree.move[e]), n, winrate, float(tree.prior[e]), winrate - 1.96 * spread,
                                     [int(tree.move[e])]), c))
-        stats.sort(key=lambda item: (item[0].visits, item[0].winrate), reverse=True)
+        # a proven loss (a game end scored exactly against the mover) ranks below every other move
+        stats.sort(key=lambda item: (not self._proven_loss(item[1]), item[0].visits, item[0].winrate), reverse=True)
         for stat, child in stats[:pv_moves]:
             stat.pv += self.principal_variation(child)
         moves = [stat for stat, _ in stats]
@@ -301,6 +308,10 @@ class MCTS:
         root_q = -float(tree.value[self.root]) / root_visits if root_visits else 0.0
         return SearchResult(game.to_move, moves, int(sum(s.visits for s in moves)), (root_q + 1) / 2,
                             self.ownership(game), seconds)
+
+    def _proven_loss(self, node: int) -> bool:
+        tree = self.tree
+        return bool(tree.state[node] == t.TERMINAL and tree.visits[node] > 0 and tree.value[node] <= -tree.visits[node])
 
     def ownership(self, game: GameState) -> np.ndarray:
         """Mean final owner per point (Black +1) from the rollouts, or a short Monte Carlo

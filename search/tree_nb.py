@@ -68,11 +68,12 @@ def new_node_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_m
 @njit(cache=True)
 def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_move,
                     move, prior, child, counts, root, root_board, root_passes, batch_size,
-                    c_puct, fpu_reduction, komi, out_boards, out_nodes, out_to_move):
+                    c_puct, fpu_reduction, komi, out_boards, out_nodes, out_to_move, exact_ends=False):
     """Descend ``batch_size`` times from ``root`` by PUCT with virtual loss. Leaves to evaluate
     go to ``out_*`` (their boards played out from ``root_board``) and are marked PENDING; a
     terminal leaf (two passes) is scored and backed up at once. Stops early when a descent meets
-    a PENDING leaf or the node pool is full. Returns (leaves written, simulations finished)."""
+    a PENDING leaf or the node pool is full. With ``exact_ends`` every game end is scored as the
+    stones stand, settled or not. Returns (leaves written, simulations finished)."""
     n_out = 0
     finished = 0
     path = np.empty(MAX_DEPTH, np.int64)
@@ -87,9 +88,11 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
         while state[node] == EXPANDED and depth < MAX_DEPTH - 1:
             parent_visits = visits[node] + vloss[node]
             sqrt_total = math.sqrt(max(parent_visits, 1))
-            # first-play urgency: an unvisited child is worth the chooser's Q here, reduced
+            # first-play urgency: an unvisited child is worth the chooser's Q here, reduced, but
+            # never below a certain loss: else, once the most probable move is found lost (a pass
+            # that ends the game lost, say), every untried move ranks below it and is starved
             chooser_q = -value[node] / visits[node] if visits[node] > 0 else 0.0
-            fpu = chooser_q - fpu_reduction
+            fpu = max(chooser_q - fpu_reduction, -1.0)
             best_score = -1e30
             best_edge = -1
             for e in range(first_edge[node], first_edge[node] + num_edges[node]):
@@ -101,6 +104,8 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
                     if n > 0:
                         q = (value[c] - vloss[c]) / n  # each virtual loss counts as a lost visit
                 score = q + c_puct * prior[e] * sqrt_total / (1 + n)
+                if c >= 0 and state[c] == TERMINAL and visits[c] > 0 and value[c] <= -visits[c]:
+                    score = -1e29  # a proven loss (an exactly scored end): taken only when nothing else is left
                 if score > best_score:
                     best_score = score
                     best_edge = e
@@ -123,7 +128,7 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
             depth += 1
             path[depth] = node
             if passes >= 2 and state[node] == UNEXPANDED:
-                state[node] = TERMINAL if settled_nb(board) else UNSETTLED_END
+                state[node] = TERMINAL if exact_ends or settled_nb(board) else UNSETTLED_END
         if blocked or state[node] == PENDING or state[node] == PENDING_END:
             break
         for i in range(depth + 1):

@@ -130,3 +130,16 @@ def test_terminal_game_plays_undoes_and_scores():
     assert result == "W+R"
     assert "Tengen plays" in text and "off the 5x5 board" in text and "occupied" in text
     assert "score now" in text and "Result: W+R" in text
+
+
+def test_cleanup_captures_dead_stones_that_a_normal_genmove_passes_over(engine):
+    """White's E8-E7 are dead in Black's area and White has passed. Scored with dead stones off,
+    Black wins and may pass; kgs-genmove_cleanup counts the board as it stands (White would win
+    by 16.5), so it plays on instead."""
+    assert run(engine, "loadsgf tests/gtp/dead_invaders.sgf").startswith("=")
+    run(engine, "play w pass")
+    assert run(engine, "final_score").startswith("= B+")
+    cleanup = run(engine, "kgs-genmove_cleanup b")
+    assert cleanup.startswith("= ") and cleanup != "= pass\n\n"
+    run(engine, "undo")
+    assert run(engine, "genmove b") == "= pass\n\n"

@@ -219,3 +219,21 @@ def test_temperature_move_choice():
     assert abs(draws.count(10) / 4000 - 0.75) < 0.03  # proportional to visits at temperature 1
     cold = [choose_move(result, 0.25, rng) for _ in range(1000)]
     assert cold.count(10) / 1000 > 0.97  # 3**4 : 1
+
+
+def test_cleanup_scores_game_ends_as_the_stones_stand():
+    """kgs-genmove_cleanup: with White's dead stones still in Black's area after White's pass,
+    Black passing would count them alive (White wins by 16.5), so the cleanup search captures."""
+    game = game_from(DEAD_INVADERS, komi=7.5)
+    game.to_move = 2
+    game.play(0)  # White passes; Black to move
+    search = MCTS(UniformEvaluator(), SearchConfig(seed=0, batch_size=8, rollout_weight=1.0, c_puct=3.0,
+                                                   fpu_reduction=0.0))
+    search.tromp_taylor_ends = True
+    result = search.search(game, SearchLimits(visits=3000))
+    passing = [m for m in result.moves if m.move == 0]
+    assert result.best.move != 0 and (not passing or passing[0].winrate < 0.05)
+    search.tromp_taylor_ends = False  # and back: the tree of the other valuation is not reused
+    result = search.search(game, SearchLimits(visits=3000))
+    passing = [m for m in result.moves if m.move == 0]
+    assert passing and passing[0].winrate > 0.5

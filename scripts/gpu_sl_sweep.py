@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -108,6 +109,9 @@ def main() -> int:
         return 0
     if not args.data or not args.out:
         parser.error("--data and --out are needed to train")
+    for shape in args.shapes.split(","):
+        if not re.fullmatch(r"[1-9][0-9]*x[1-9][0-9]*", shape):
+            parser.error(f"--shapes: {shape!r} is not FILTERSxLAYERS (e.g. 64x6)")
     began = time.monotonic()
     deadline = args.deadline or (args.seconds * 1.5 + 240)
     shapes = args.shapes.split(",")

@@ -94,6 +94,12 @@ def play_row(name: str, games: int, shard: int = 0, shards: int = 1, weights: Pa
         print(f"{name} game {number + 1}/{games}: A as {a_color}, {report.result} after {report.moves} moves", flush=True)
 
 
+def _networks_of(row: tuple[str, str, str]) -> list[Path]:
+    """The network files named on a row's command lines."""
+    return [Path(word.split("=", 1)[-1]) for command in row[1:] for word in shlex.split(command)
+            if word.endswith(".safetensors")]
+
+
 def summarise(out: Path = OUT) -> list[dict]:
     rows = []
     for name, (label, _, _) in ROWS.items():
@@ -144,9 +150,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT, help="folder of the games' JSON lines and SGF records")
     parser.add_argument("--png", type=Path, default=ROOT / "bench_results" / "strength.png")
     args = parser.parse_args()
-    for name in (args.rows.split(",") if args.rows else []):
+    names = args.rows.split(",") if args.rows else []
+    for name in names:
         if name not in ROWS:
             raise SystemExit(f"unknown row {name!r}: expected one of {', '.join(ROWS)}")
+    missing = sorted({str(path) for name in names for path in _networks_of(rows_for(args.weights.resolve())[name])
+                      if not path.is_file()})
+    if missing:  # found out before the first game, not as a crash of every engine
+        raise SystemExit(f"--weights {args.weights}: missing {', '.join(missing)}")
+    for name in names:
         shard, shards = (int(part) for part in args.shard.split("/"))
         play_row(name, args.games, shard, shards, args.weights.resolve(), args.out.resolve())
     if args.report:

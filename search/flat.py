@@ -17,6 +17,7 @@ from numba import njit
 
 from gogame import board_nb as nb
 from gogame.board_nb import BLACK, WHITE
+from gogame.coords import from_policy_index
 from gogame.game import GameState
 from gogame.playout_nb import capture_aware_playout_nb, make_rng_state
 
@@ -86,9 +87,8 @@ class FlatMonteCarlo:
 
     def candidates(self, game: GameState) -> np.ndarray:
         """Legal moves that do not fill the mover's own true eye."""
-        indices = np.flatnonzero(game.candidate_mask()[:-1])
-        rows, cols = np.divmod(indices, game.size)
-        return ((rows + 1) * (game.size + 2) + cols + 1).astype(np.int64)  # padded points
+        return np.array([from_policy_index(int(i), game.size) for i in np.flatnonzero(game.candidate_mask()[:-1])],
+                        np.int64)
 
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
                on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0) -> SearchResult:

@@ -300,7 +300,8 @@ class MCTS:
             stats.append((MoveStats(int(tree.move[e]), n, winrate, float(tree.prior[e]), winrate - 1.96 * spread,
                                     [int(tree.move[e])]), c))
         # a proven loss (a game end scored exactly against the mover) ranks below every other move
-        stats.sort(key=lambda item: (not self._proven_loss(item[1]), item[0].visits, item[0].winrate), reverse=True)
+        stats.sort(key=lambda item: (not t.proven_loss_nb(tree.state, tree.visits, tree.value, item[1]),
+                                     item[0].visits, item[0].winrate), reverse=True)
         for stat, child in stats[:pv_moves]:
             stat.pv += self.principal_variation(child)
         moves = [stat for stat, _ in stats]
@@ -308,10 +309,6 @@ class MCTS:
         root_q = -float(tree.value[self.root]) / root_visits if root_visits else 0.0
         return SearchResult(game.to_move, moves, int(sum(s.visits for s in moves)), (root_q + 1) / 2,
                             self.ownership(game), seconds)
-
-    def _proven_loss(self, node: int) -> bool:
-        tree = self.tree
-        return bool(tree.state[node] == t.TERMINAL and tree.visits[node] > 0 and tree.value[node] <= -tree.visits[node])
 
     def ownership(self, game: GameState) -> np.ndarray:
         """Mean final owner per point (Black +1) from the rollouts, or a short Monte Carlo

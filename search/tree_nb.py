@@ -104,7 +104,7 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
                     if n > 0:
                         q = (value[c] - vloss[c]) / n  # each virtual loss counts as a lost visit
                 score = q + c_puct * prior[e] * sqrt_total / (1 + n)
-                if c >= 0 and state[c] == TERMINAL and visits[c] > 0 and value[c] <= -visits[c]:
+                if c >= 0 and proven_loss_nb(state, visits, value, c):
                     score = -1e29  # a proven loss (an exactly scored end): taken only when nothing else is left
                 if score > best_score:
                     best_score = score
@@ -144,6 +144,12 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
         out_to_move[n_out] = to_move[node]
         n_out += 1
     return n_out, finished
+
+
+@njit(cache=True)
+def proven_loss_nb(state, visits, value, node):
+    """True when ``node`` is a game end scored exactly as a loss for the player who moved into it."""
+    return state[node] == TERMINAL and visits[node] > 0 and value[node] <= -visits[node]
 
 
 @njit(cache=True)

@@ -88,3 +88,35 @@ def test_critics_are_unbiased_only_with_a_good_value_function(walk):
         assert np.all(np.abs(good - plain) < error + 0.1 * np.abs(plain)), kind
     biased = estimates("advantage", episodes, theta, lambda x: -0.5 * x * x).mean(0)  # a poor critic
     assert np.any(np.abs(biased - plain) > error), "a wrong critic should bias the estimate"
+
+
+REWARDS = np.array([1.0, 0.0, -2.0, 3.0])
+VALUES = np.array([0.5, -0.25, 1.0, 2.0, 0.0])  # V(s_0..s_3), then the terminal state's 0
+
+
+@pytest.mark.parametrize("g", [0.9, 0.5])
+def test_discounted_returns_below_gamma_one(g):
+    expected = [1 + g * 0 + g ** 2 * -2 + g ** 3 * 3, 0 + g * -2 + g ** 2 * 3, -2 + g * 3, 3]
+    assert discounted_returns(REWARDS, g) == pytest.approx(expected, abs=1e-12)
+    assert estimator_weights("reinforce", REWARDS, gamma=g) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("g", [0.9, 0.5])
+def test_every_estimator_below_gamma_one(g):
+    r, v = REWARDS, VALUES
+    returns = [r[0] + g * r[1] + g ** 2 * r[2] + g ** 3 * r[3], r[1] + g * r[2] + g ** 2 * r[3], r[2] + g * r[3], r[3]]
+    expected = {
+        "baseline": [returns[t] - v[t] for t in range(4)],
+        "actor_critic": [r[0] + g * v[1], r[1] + g * v[2], r[2] + g * v[3], r[3] + g * v[4]],
+        "advantage": [r[0] + g * v[1] - v[0], r[1] + g * v[2] - v[1], r[2] + g * v[3] - v[2], r[3] + g * v[4] - v[3]],
+        "nstep": [r[0] + g * r[1] + g ** 2 * v[2] - v[0], r[1] + g * r[2] + g ** 2 * v[3] - v[1],
+                  r[2] + g * r[3] + g ** 2 * v[4] - v[2], r[3] + g * v[4] - v[3]],  # the last step reaches the end
+    }
+    for kind, weights in expected.items():
+        assert estimator_weights(kind, REWARDS, VALUES, gamma=g, n=2) == pytest.approx(weights, abs=1e-12), kind
+    three = estimator_weights("nstep", REWARDS, VALUES, gamma=g, n=3)
+    assert three[0] == pytest.approx(r[0] + g * r[1] + g ** 2 * r[2] + g ** 3 * v[3] - v[0], abs=1e-12)
+    grads = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, -1.0], [0.5, 0.5]])
+    for kind, weights in expected.items():  # policy_gradient passes gamma and n on
+        assert policy_gradient(kind, grads, REWARDS, VALUES, gamma=g, n=2) == pytest.approx(np.array(weights) @ grads,
+                                                                                         abs=1e-12), kind

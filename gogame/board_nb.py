@@ -462,6 +462,38 @@ def area_score_nb(b):
 
 
 @njit(cache=True)
+def rules_margin_nb(b, area_score, white_bonus, territory):
+    """The final margin, Black minus White, of the game ending on ``b`` as its stones stand,
+    counted by the game's rules: ``area_score`` is ``area_score_nb(b)`` (passed in because a
+    playout already has it), ``white_bonus`` what White gets on top of its count (komi, plus the
+    handicap compensation under area scoring: ``GameState.white_bonus``). With ``territory``
+    (Japanese counting) stones on the board do not count and prisoners do: the area margin less
+    the stone difference plus the prisoner difference, exactly ``GameState.score`` with no dead
+    stones."""
+    margin = area_score - white_bonus
+    if territory:
+        npts = b[H_NP]
+        col = HEADER + F_COLOR * npts
+        stones = 0
+        for p in range(npts):
+            if b[col + p] == BLACK:
+                stones += 1
+            elif b[col + p] == WHITE:
+                stones -= 1
+        margin += -stones + b[H_PRISONERS_B] - b[H_PRISONERS_W]
+    return margin
+
+
+@njit(cache=True)
+def result_for_nb(margin, color):
+    """The result of a game with final ``margin`` (Black minus White) for ``color``: +1 a win,
+    -1 a loss, 0 a tie."""
+    if margin == 0:
+        return 0.0
+    return 1.0 if (margin > 0) == (color == BLACK) else -1.0
+
+
+@njit(cache=True)
 def hashes_after_nb(b, c, points, scratch, hashes):
     """For each legal (simple-ko) point in ``points``, the Zobrist hash of the stones after ``c``
     plays it, into ``hashes``; ``scratch`` is a work array as long as ``b``. ``b`` is not mutated."""

@@ -285,6 +285,16 @@ class GameState:
             return float(self.handicap - 1)
         return 0.0
 
+    def white_bonus(self) -> float:
+        """Points added to White's count at the end: komi, plus the handicap compensation under
+        area scoring. What every scorer of a finished position (the search's game ends and
+        rollouts, :func:`gogame.board_nb.rules_margin_nb`) subtracts from Black's count."""
+        return self.komi + self.compensation()
+
+    @property
+    def territory_scoring(self) -> bool:
+        return self.rules.scoring == "territory"
+
     def score(self, dead_stones: list[int] = ()) -> Score:
         """The score under the rules in force, with ``dead_stones`` removed first (Tromp-Taylor
         area scoring when none are given).

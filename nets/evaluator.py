@@ -2,7 +2,8 @@
 sees (never a network directly).
 
 A batch is a :class:`LeafBatch`: the flat board arrays of :mod:`gogame.board_nb` (they carry the
-stone ages the features need), whose turn it is, the board size and komi. Outputs: priors
+stone ages the features need), whose turn it is, the board size and how the game is scored.
+Outputs: priors
 (B, size*size + 1) over points in policy-index order then pass, not yet masked to legal moves;
 values (B,) in [-1, 1] from the side to move's view.
 """
@@ -17,7 +18,6 @@ import torch
 from numba import njit
 
 from gogame import board_nb as nb
-from gogame.board_nb import BLACK
 from gogame.features_nb import alphago_planes_batch_nb
 from gogame.game import GameState
 from gogame.playout_nb import capture_aware_playout_nb, make_rng_state
@@ -28,20 +28,28 @@ from .config import NetConfig
 
 @dataclass
 class LeafBatch:
-    """Positions to evaluate: ``boards`` (B, L) int64 board arrays, ``to_move`` (B,) int64."""
+    """Positions to evaluate: ``boards`` (B, L) int64 board arrays, ``to_move`` (B,) int64;
+    ``komi``: the points White gets on top of its count at the end (komi plus any handicap
+    compensation, :meth:`GameState.white_bonus`); ``territory``: Japanese counting."""
 
     boards: np.ndarray
     to_move: np.ndarray
     size: int
     komi: float
+    territory: bool = False
 
     def __len__(self) -> int:
         return int(self.boards.shape[0])
 
     @classmethod
+    def for_game(cls, game: GameState, boards: np.ndarray, to_move: np.ndarray) -> "LeafBatch":
+        """Leaves of ``game``'s search, scored as ``game`` is."""
+        return cls(boards, to_move, game.size, game.white_bonus(), game.territory_scoring)
+
+    @classmethod
     def from_games(cls, games: list[GameState]) -> "LeafBatch":
-        return cls(np.stack([g.board.array for g in games]), np.array([g.to_move for g in games], np.int64),
-                   games[0].size, games[0].komi)
+        return cls.for_game(games[0], np.stack([g.board.array for g in games]),
+                            np.array([g.to_move for g in games], np.int64))
 
 
 class Evaluator(Protocol):
@@ -63,18 +71,15 @@ class UniformEvaluator:
 
 
 @njit(cache=True)
-def rollout_values_nb(boards, to_move, komi, rng_state, out):
-    """One capture-aware playout per board (copies; boards are not mutated): +1 when the side to
-    move wins it, -1 when it loses, 0 on a tie."""
+def rollout_values_nb(boards, to_move, white_bonus, territory, rng_state, out):
+    """One capture-aware playout per board (copies; boards are not mutated), scored by the
+    game's rules (:func:`gogame.board_nb.rules_margin_nb`): +1 when the side to move wins it,
+    -1 when it loses, 0 on a tie."""
     for i in range(boards.shape[0]):
         work = boards[i].copy()
         size = work[nb.H_SIZE]
-        margin = capture_aware_playout_nb(work, to_move[i], rng_state, 3 * size * size) - komi
-        if margin == 0:
-            out[i] = 0.0
-        else:
-            black_wins = margin > 0
-            out[i] = 1.0 if black_wins == (to_move[i] == BLACK) else -1.0
+        score = capture_aware_playout_nb(work, to_move[i], rng_state, 3 * size * size)
+        out[i] = nb.result_for_nb(nb.rules_margin_nb(work, score, white_bonus, territory), to_move[i])
 
 
 class RolloutEvaluator:
@@ -88,7 +93,7 @@ class RolloutEvaluator:
     def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
         priors, _ = UniformEvaluator().evaluate_batch(batch)
         values = np.zeros(len(batch), np.float32)
-        rollout_values_nb(batch.boards, batch.to_move, batch.komi, self.rng_state, values)
+        rollout_values_nb(batch.boards, batch.to_move, batch.komi, batch.territory, self.rng_state, values)
         return priors, values
 
 
@@ -194,7 +199,7 @@ class TorchEvaluator:
                 self.cache.move_to_end(key)
                 priors[i], values[i] = self.cache[key]
         if missing:
-            sub = LeafBatch(batch.boards[missing], batch.to_move[missing], batch.size, batch.komi)
+            sub = LeafBatch(batch.boards[missing], batch.to_move[missing], batch.size, batch.komi, batch.territory)
             new_priors, new_values = self._forward(self.features(sub), batch.size)
             priors[missing], values[missing] = new_priors, new_values
             for j, i in enumerate(missing):

@@ -35,9 +35,11 @@ class FlatConfig:
 
 
 @njit(cache=True)
-def flat_bandit_nb(b, to_move, candidates, visits, wins, pulls, komi, exploration, rng_state, ownership, owner):
+def flat_bandit_nb(b, to_move, candidates, visits, wins, pulls, white_bonus, territory, exploration, rng_state,
+                   ownership, owner):
     """``pulls`` UCB1 pulls over ``candidates`` from position ``b`` (not mutated): each plays the
-    candidate, then a capture-aware playout. ``visits``/``wins`` (side to move's wins) and
+    candidate, then a capture-aware playout, scored by the game's rules (``white_bonus``,
+    ``territory``: :func:`gogame.board_nb.rules_margin_nb`). ``visits``/``wins`` (side to move's wins) and
     ``ownership`` (+1 per Black-owned point per playout) accumulate; ``owner`` is scratch."""
     size = b[nb.H_SIZE]
     max_stones = 3 * size * size
@@ -59,11 +61,9 @@ def flat_bandit_nb(b, to_move, candidates, visits, wins, pulls, komi, exploratio
                 chosen = i
         scratch[:] = b
         nb.play_nb(scratch, candidates[chosen], to_move)
-        margin = capture_aware_playout_nb(scratch, 3 - to_move, rng_state, max_stones) - komi
-        if (margin > 0 and to_move == BLACK) or (margin < 0 and to_move == WHITE):
-            wins[chosen] += 1.0
-        elif margin == 0:
-            wins[chosen] += 0.5
+        score = capture_aware_playout_nb(scratch, 3 - to_move, rng_state, max_stones)
+        wins[chosen] += 0.5 + 0.5 * nb.result_for_nb(nb.rules_margin_nb(scratch, score, white_bonus, territory),
+                                                     to_move)
         visits[chosen] += 1
         total += 1
         nb.region_owners_nb(scratch, owner)
@@ -117,8 +117,8 @@ class FlatMonteCarlo:
             if limits.visits is not None:
                 pulls = min(pulls, limits.visits - done)
             chunk_start = time.perf_counter()
-            flat_bandit_nb(game.board.array, game.to_move, candidates, visits, wins, pulls, game.komi,
-                           self.config.exploration, self.rng_state, ownership, owner)
+            flat_bandit_nb(game.board.array, game.to_move, candidates, visits, wins, pulls, game.white_bonus(),
+                           game.territory_scoring, self.config.exploration, self.rng_state, ownership, owner)
             chunk_time = time.perf_counter() - chunk_start
             # size the next chunk so that it takes about chunk_seconds
             pulls = max(1, min(4 * pulls, int(pulls * self.config.chunk_seconds / max(chunk_time, 1e-6))))

@@ -167,20 +167,20 @@ class MCTS:
 
     def _evaluate(self, game: GameState, boards: np.ndarray, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Evaluator priors and values for the leaves; ``boards`` are consumed by the rollouts."""
-        priors, values = self.evaluator.evaluate_batch(LeafBatch(boards, colors, game.size, game.komi))
+        priors, values = self.evaluator.evaluate_batch(LeafBatch.for_game(game, boards, colors))
         return priors, self._mix_rollouts(game, boards, colors, values)
 
     def _mix_rollouts(self, game: GameState, boards: np.ndarray, colors: np.ndarray, values: np.ndarray) -> np.ndarray:
         values = values.astype(np.float64)
         weight = self.config.rollout_weight
         applies = getattr(self.evaluator, "value_applies", None)
-        if applies is not None and not applies(game.size, game.komi):
+        if applies is not None and not applies(game.size, game.white_bonus()):
             weight = 1.0  # the value network knows neither this komi nor this board size
         if weight > 0:
             if self.ownership_sum is None:
                 self.ownership_sum = np.zeros((game.size + 2) ** 2, np.float64)
-            t.rollout_mix_nb(boards, colors, game.komi, self.rng_state, values, weight, self.ownership_sum,
-                             self.policy_weights)
+            t.rollout_mix_nb(boards, colors, game.white_bonus(), game.territory_scoring, self.rng_state, values,
+                             weight, self.ownership_sum, self.policy_weights)
             self.ownership_count += len(values)
         return values
 
@@ -252,8 +252,9 @@ class MCTS:
         """Gather up to ``want`` leaves into ``boards/nodes/colors``: (leaves, terminal sims)."""
         tree, config = self.tree, self.config
         return t.select_batch_nb(*tree.node_arrays, *tree.edge_arrays, tree.counts, self.root, game.board.array,
-                                 game.consecutive_passes, want, config.c_puct, config.fpu_reduction, game.komi,
-                                 self.boards, self.nodes, self.colors, self.tromp_taylor_ends)
+                                 game.consecutive_passes, want, config.c_puct, config.fpu_reduction,
+                                 game.white_bonus(), game.territory_scoring, self.boards, self.nodes, self.colors,
+                                 self.tromp_taylor_ends)
 
     def finish(self, game: GameState, count: int, priors: np.ndarray, values: np.ndarray) -> None:
         """Expand the gathered leaves with their priors and back their values up."""
@@ -324,12 +325,13 @@ class MCTS:
 def search_many(searches: list[MCTS], games: list[GameState], visits: int) -> list[SearchResult]:
     """Search several games at once for ``visits`` simulations each, every round's leaves of all
     of them evaluated in one call of the (shared) evaluator: how self-play keeps a GPU busy when
-    each game's own batch is small. Games must share board size and komi."""
+    each game's own batch is small. Games must share board size and scoring (komi, handicap
+    compensation, area or territory)."""
     evaluator = searches[0].evaluator
     if any(s.evaluator is not evaluator for s in searches):
         raise ValueError("search_many needs one evaluator shared by every search")
-    if len({(g.size, g.komi) for g in games}) != 1:
-        raise ValueError("search_many needs games of one board size and komi")
+    if len({(g.size, g.white_bonus(), g.territory_scoring) for g in games}) != 1:
+        raise ValueError("search_many needs games of one board size and scoring (komi, compensation, rules)")
     start = time.perf_counter()
     for search, game in zip(searches, games):
         search.begin(game)
@@ -351,8 +353,8 @@ def search_many(searches: list[MCTS], games: list[GameState], visits: int) -> li
         if not active:
             break
         game = games[active[0]]
-        priors, values = evaluator.evaluate_batch(LeafBatch(np.concatenate(boards), np.concatenate(colors),
-                                                            game.size, game.komi))
+        priors, values = evaluator.evaluate_batch(LeafBatch.for_game(game, np.concatenate(boards),
+                                                                     np.concatenate(colors)))
         offset = 0
         for i, count, leaf_boards, leaf_colors in zip(active, counts, boards, colors):
             part = slice(offset, offset + count)

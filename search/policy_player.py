@@ -53,7 +53,7 @@ class PolicyPlayer:
         priors, values = self.evaluator.evaluate_batch(LeafBatch.from_games([game]))
         candidates = np.flatnonzero(game.candidate_mask()[:-1])  # policy indices; none: pass
         applies = getattr(self.evaluator, "value_applies", lambda size, komi: self.evaluator.has_value)
-        winrate = float((values[0] + 1) / 2) if applies(game.size, game.komi) else 0.5
+        winrate = float((values[0] + 1) / 2) if applies(game.size, game.white_bonus()) else 0.5
         if len(candidates) == 0:
             return SearchResult(game.to_move, [], 0, winrate, None, time.perf_counter() - start)
         probabilities = priors[0][candidates].astype(np.float64)

@@ -68,10 +68,12 @@ def new_node_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_m
 @njit(cache=True)
 def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_move,
                     move, prior, child, counts, root, root_board, root_passes, batch_size,
-                    c_puct, fpu_reduction, komi, out_boards, out_nodes, out_to_move, exact_ends=False):
+                    c_puct, fpu_reduction, white_bonus, territory, out_boards, out_nodes, out_to_move,
+                    exact_ends=False):
     """Descend ``batch_size`` times from ``root`` by PUCT with virtual loss. Leaves to evaluate
     go to ``out_*`` (their boards played out from ``root_board``) and are marked PENDING; a
-    terminal leaf (two passes) is scored and backed up at once. Stops early when a descent meets
+    terminal leaf (two passes) is scored by the game's rules (``white_bonus``, ``territory``: see
+    :func:`gogame.board_nb.rules_margin_nb`) and backed up at once. Stops early when a descent meets
     a PENDING leaf or the node pool is full. With ``exact_ends`` every game end is scored as the
     stones stand, settled or not. Returns (leaves written, simulations finished)."""
     n_out = 0
@@ -134,9 +136,8 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
         for i in range(depth + 1):
             vloss[path[i]] += 1
         if state[node] == TERMINAL:
-            margin = nb.area_score_nb(board) - komi
-            result = 0.0 if margin == 0 else (1.0 if (margin > 0) == (to_move[node] == nb.BLACK) else -1.0)
-            backup_nb(parent, visits, value, vloss, node, result)
+            margin = nb.rules_margin_nb(board, nb.area_score_nb(board), white_bonus, territory)
+            backup_nb(parent, visits, value, vloss, node, nb.result_for_nb(margin, to_move[node]))
             finished += 1
             continue
         state[node] = PENDING_END if state[node] == UNSETTLED_END else PENDING
@@ -289,10 +290,11 @@ def compact_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_mo
 
 
 @njit(cache=True)
-def rollout_mix_nb(boards, colors, komi, rng_state, values, weight, ownership, policy_weights):
+def rollout_mix_nb(boards, colors, white_bonus, territory, rng_state, values, weight, ownership, policy_weights):
     """AlphaGo's leaf evaluation: ``(1 - weight) * value + weight * z`` with z the result of one
-    playout from each leaf (side to move's view): drawn from the fast rollout policy with
-    ``policy_weights``, or capture-aware random when that is empty. Final owners are added to
+    playout from each leaf (side to move's view), scored by the game's rules (``white_bonus``,
+    ``territory``: see :func:`gogame.board_nb.rules_margin_nb`): drawn from the fast rollout
+    policy with ``policy_weights``, or capture-aware random when that is empty. Final owners are added to
     ``ownership`` (+1 Black). ``boards`` are played out in place."""
     owner = np.empty(ownership.shape[0], np.int64)
     for i in range(boards.shape[0]):
@@ -302,8 +304,7 @@ def rollout_mix_nb(boards, colors, komi, rng_state, values, weight, ownership, p
             score = policy_playout_nb(board, colors[i], policy_weights, rng_state, 3 * size * size)
         else:
             score = capture_aware_playout_nb(board, colors[i], rng_state, 3 * size * size)
-        margin = score - komi
-        z = 0.0 if margin == 0 else (1.0 if (margin > 0) == (colors[i] == nb.BLACK) else -1.0)
+        z = nb.result_for_nb(nb.rules_margin_nb(board, score, white_bonus, territory), colors[i])
         values[i] = (1.0 - weight) * values[i] + weight * z
         nb.region_owners_nb(board, owner)
         for p in range(owner.shape[0]):

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from gogame.board_nb import BLACK
 from gogame.coords import from_gtp
+from gogame.game import GameState
 from gogame.ownership import OwnershipConfig, dead_stones, estimate_ownership, final_status
 from gogame.rules import JAPANESE, Rules
 from tests.gogame.test_fixtures import SEKI, game_from
@@ -59,3 +61,32 @@ def test_seki_stones_are_reported_and_alive():
     assert len(status["seki"]) == black + white  # the whole board is one seki
     assert game.score().margin == black - white  # the shared points count for nobody
     assert game.board.color_at(status["seki"][0]) in (BLACK, 2)
+
+
+@pytest.mark.parametrize("handicap", [0, 2, 3])
+@pytest.mark.parametrize("compensation", ["n", "n-1", "none"])
+@pytest.mark.parametrize("scoring", ["area", "territory"])
+def test_the_kernel_margin_is_the_rules_engine_score_under_every_rule(scoring, compensation, handicap):
+    """rules_margin_nb (what the search and the playouts score by) against GameState.score, on
+    random games with captures, handicap stones, every compensation and both countings."""
+    from gogame import board_nb as nb
+    from gogame.coords import PASS, all_points
+
+    for seed in range(3):
+        rng = np.random.default_rng([seed, handicap, len(compensation), len(scoring)])
+        size = int(rng.choice([5, 7, 9]))
+        game = GameState(size, float(rng.choice([-3.5, 0.0, 0.5, 7.5])),
+                         Rules(scoring=scoring, handicap_compensation=compensation))
+        if handicap:
+            game.place_handicap([int(p) for p in rng.choice(all_points(size), handicap, replace=False)])
+        for _ in range(int(rng.integers(size * size, 3 * size * size))):
+            legal = game.legal_moves()
+            game.play(int(rng.choice(legal)) if len(legal) and rng.random() > 0.05 else PASS)
+            if game.is_over:
+                break
+        array = game.board.array
+        margin = nb.rules_margin_nb(array, nb.area_score_nb(array), game.white_bonus(), game.territory_scoring)
+        assert margin == game.score().margin
+        for color in (BLACK, 3 - BLACK):
+            expected = 0.0 if margin == 0 else (1.0 if (margin > 0) == (color == BLACK) else -1.0)
+            assert nb.result_for_nb(margin, color) == expected

@@ -98,6 +98,16 @@ def read_info(path: str | Path) -> CheckpointInfo:
         raise CheckpointError(f"{path}: bad checkpoint metadata ({error})") from None
 
 
+def _state_dict_mismatches(expected: dict[str, torch.Tensor], stored: dict[str, torch.Tensor]) -> list[str]:
+    """What keeps ``stored`` from loading into a network whose state dict is ``expected``: each
+    missing and each unexpected tensor by name, each shape that differs."""
+    problems = [f"missing tensor {name}" for name in sorted(set(expected) - set(stored))]
+    problems += [f"unexpected tensor {name}" for name in sorted(set(stored) - set(expected))]
+    problems += [f"tensor {name} has shape {tuple(stored[name].shape)}, the network needs {tuple(tensor.shape)}"
+                 for name, tensor in expected.items() if name in stored and stored[name].shape != tensor.shape]
+    return problems
+
+
 def load_checkpoint(path: str | Path, expected_feature_set: str | None = None,
                     expected_kind: str | None = None) -> tuple[torch.nn.Module, CheckpointInfo]:
     """The network and its metadata; refuses a feature set or kind other than the expected."""
@@ -113,6 +123,9 @@ def load_checkpoint(path: str | Path, expected_feature_set: str | None = None,
     except (SafetensorError, OSError, ValueError) as error:
         raise CheckpointError(f"{path}: corrupt or truncated checkpoint ({error})") from None
     model = build_network(info.config)
+    problems = _state_dict_mismatches(model.state_dict(), tensors)
+    if problems:
+        raise CheckpointError(f"{path}: weights do not match the stored NetConfig ({'; '.join(problems)})")
     try:
         model.load_state_dict(tensors, strict=True)
     except RuntimeError as error:

@@ -11,13 +11,16 @@ import time
 import zipfile
 
 import pytest
+import torch
 
-from gogame.sgf import write_sgf
+from gogame.coords import PASS
+from gogame.rules import Rules
+from gogame.sgf import start_position, write_sgf
 from nets.checkpoint import load_checkpoint, read_info
 from nets.rollout_policy import RolloutPolicy
 from tests.gogame.helpers import random_game
-from training.dataset import DatasetError, ShardConfig, build_shards, load_split, rank_value
-from training.supervised import SLConfig, train_sl
+from training.dataset import DatasetError, ShardConfig, build_shards, iter_games, load_split, rank_value
+from training.supervised import SLConfig, accuracy, train_sl
 
 TINY = dict(filters=8, layers=2, batch_size=16, eval_every=5, checkpoint_every=5, symmetries=True)
 
@@ -58,13 +61,34 @@ def test_training_writes_its_files_and_resumes(shards, tmp_path):
     data, _ = shards
     config = SLConfig(data=str(data), out=str(tmp_path / "run"), steps=10, **TINY)
     first = train_sl(config)
-    assert first["step"] == 10 and 0 <= first["heldout_top1"] <= first["heldout_top5"] <= 1
+    assert first["step"] == 10
+    # the reported accuracy is the saved network's on the held-out split, and it is what the log says
+    model, _ = load_checkpoint(tmp_path / "run" / "policy.safetensors")
+    heldout = load_split(data, "heldout")
+    measured = accuracy(model, heldout.planes, heldout.moves, torch.device("cpu"))
+    assert measured == pytest.approx((first["heldout_top1"], first["heldout_top5"], first["heldout_loss"]), rel=1e-4)
+    logged = list(csv.DictReader((tmp_path / "run" / "log.csv").open()))[-1]
+    assert [float(logged[k]) for k in ("heldout_top1", "heldout_top5", "heldout_loss")] == pytest.approx(measured, rel=1e-4)
     for name in ("config.json", "log.csv", "sl.png", "policy.safetensors", "training-state.safetensors",
                  "rollout.safetensors", "rollout.json"):
         assert (tmp_path / "run" / name).exists(), name
     rollout = json.loads((tmp_path / "run" / "rollout.json").read_text())
-    assert rollout["positions"] > 300 and rollout["heldout_positions"] > 0 and 0 <= rollout["heldout_top1"] <= 1
-    RolloutPolicy.load(tmp_path / "run" / "rollout.safetensors")
+    rollout_policy = RolloutPolicy.load(tmp_path / "run" / "rollout.safetensors")
+    played = {split: [pt for record in iter_games(data, split) for _, pt in record.moves if pt != PASS]
+              for split in ("train", "heldout")}
+    assert rollout["positions"] == len(played["train"]) > 300  # one step per move of the training games
+    hits = total = 0  # its held-out top-1, measured again from the saved weights
+    for record in iter_games(data, "heldout"):
+        game = start_position(record, Rules(ko="simple"))
+        for color, pt in record.moves:
+            game.to_move = color
+            probabilities = rollout_policy.probabilities(game) if pt != PASS else {}
+            if probabilities:
+                hits += max(probabilities, key=probabilities.get) == pt
+                total += 1
+            game.play(pt, color)
+    assert rollout["heldout_positions"] == total == len(played["heldout"])  # every held-out move but the passes
+    assert rollout["heldout_top1"] == pytest.approx(hits / total, abs=1.5 / total)  # the file holds float32 weights
     second = train_sl(SLConfig(data=str(data), out=str(tmp_path / "run"), steps=20, **TINY))
     steps = [int(r["step"]) for r in csv.DictReader((tmp_path / "run" / "log.csv").open())]
     assert second["step"] == 20 and steps == [5, 10, 15, 20]
@@ -95,3 +119,20 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(shards, tmp_path):
     assert json.loads(done.stdout)["step"] == killed_at + 10
     steps = [int(r["step"]) for r in csv.DictReader((out / "log.csv").open())]
     assert steps == sorted(set(steps)) and steps[-1] == killed_at + 10 and killed_at in steps
+
+
+def test_accuracy_counts_top1_top5_and_the_cross_entropy():
+    logits = torch.tensor([[5.0, 4.0, 3.0, 2.0, 1.0, 0.0, -1.0],   # the move (0) ranked 1st
+                           [5.0, 4.0, 3.0, 2.0, 1.0, 0.0, -1.0],   # the move (4) ranked 5th
+                           [5.0, 4.0, 3.0, 2.0, 1.0, 0.0, -1.0],   # the move (5) ranked 6th
+                           [0.0, 0.0, 9.0, 0.0, 0.0, 0.0, 0.0]])  # the move (2) ranked 1st
+
+    class Fixed(torch.nn.Module):
+        def forward(self, planes):
+            return logits[planes[:, 0, 0, 0].long()]
+
+    planes = torch.arange(4.0).reshape(4, 1, 1, 1).expand(4, 1, 2, 2).numpy().copy()
+    moves = torch.tensor([0, 4, 5, 2]).numpy()
+    top1, top5, loss = accuracy(Fixed(), planes, moves, torch.device("cpu"), batch=3)  # two batches
+    expected_loss = torch.nn.functional.cross_entropy(logits, torch.tensor([0, 4, 5, 2])).item()
+    assert (top1, top5) == (0.5, 0.75) and loss == pytest.approx(expected_loss, rel=1e-6)

@@ -43,10 +43,30 @@ def test_lambda_returns():
     assert half[0] == pytest.approx(0.5 * -0.2 + 0.5 * -half[1]) and half[3] == -1.0
 
 
+def heldout_mse(out, config) -> float:
+    """The saved network's MSE against the outcome on the first recorded position of each held-out
+    game (a game is held out when its draw from the seed's generator is below heldout_fraction)."""
+    chunks = [np.load(path) for path in sorted((out / "data").glob("chunk-*.npz"))]
+    planes = np.unpackbits(np.concatenate([c["planes"] for c in chunks]), axis=1)[:, : 49 * config.size ** 2]
+    planes = planes.reshape(-1, 49, config.size, config.size).astype(np.float32)
+    games, plies = np.concatenate([c["game"] for c in chunks]), np.concatenate([c["ply"] for c in chunks])
+    outcomes = np.concatenate([c["outcome"] for c in chunks])
+    held = (np.random.default_rng(config.seed).random(config.games) < config.heldout_fraction)[games] & (plies == 0)
+    assert 0 < held.sum() < config.games
+    model, _ = load_checkpoint(out / "value.safetensors", expected_kind="value")
+    with torch.no_grad():
+        predicted = model(torch.from_numpy(planes[held])).numpy()
+    return float(np.mean((predicted - outcomes[held]) ** 2))
+
+
 @pytest.mark.parametrize("td_lambda", [1.0, 0.5])
 def test_value_stage_runs_and_resumes(policies, tmp_path, td_lambda):
-    row = train_value(tiny(policies, tmp_path, td_lambda=td_lambda))
-    assert row["step"] == 10 and row["train_mse"] >= 0
+    config = tiny(policies, tmp_path, td_lambda=td_lambda)
+    row = train_value(config)
+    assert row["step"] == 10
+    logged = list(csv.DictReader((tmp_path / "log.csv").open()))[-1]
+    assert {k: float(v) for k, v in logged.items()} == pytest.approx({k: float(v) for k, v in row.items()})
+    assert row["heldout_mse"] == pytest.approx(heldout_mse(tmp_path, config), abs=1e-5)
     chunks = sorted((tmp_path / "data").glob("chunk-*.npz"))
     assert len(chunks) == 2
     first = np.load(chunks[0])

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from gogame.board_nb import BLACK
+from gogame.features import FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49
 from gogame.game import GameState
 from gogame.symmetry import transform_point
 from nets.config import NetConfig
@@ -36,7 +37,12 @@ def test_torch_evaluator_priors_values_and_cache():
     batch = LeafBatch.from_games([random_game(9, 30, seed) for seed in range(5)])
     priors, values = evaluator.evaluate_batch(batch)
     assert priors.shape == (5, 82) and np.allclose(priors.sum(1), 1, atol=1e-5)
-    assert np.all(np.abs(values) <= 1)
+    games = [random_game(9, 30, seed) for seed in range(5)]  # the networks' own outputs, side to move's view
+    with torch.no_grad():
+        expected_priors = torch.softmax(policy(torch.from_numpy(FEATURES_ALPHAGO_48.extract_batch(games))), 1).numpy()
+        expected_values = value(torch.from_numpy(FEATURES_ALPHAGO_49.extract_batch(games))).numpy()
+    assert np.allclose(priors, expected_priors, atol=1e-6) and np.allclose(values, expected_values, atol=1e-6)
+    assert len(set(np.round(values, 6).tolist())) == 5  # five different positions, five different values
     calls = []
     evaluator._forward = lambda planes, size: calls.append(len(planes)) or (None, None)
     again, again_values = evaluator.evaluate_batch(batch)  # all five come from the cache

@@ -32,8 +32,12 @@ def tiny(sl, out, **changes):
 @pytest.mark.parametrize("estimator", ["reinforce", "baseline", "actor_critic", "advantage", "nstep"])
 def test_every_estimator_trains(sl_checkpoint, tmp_path, estimator):
     row = train_rl(tiny(sl_checkpoint, tmp_path, estimator=estimator))
-    assert row["iteration"] == 2 and 0 <= row["win_rate_vs_sl"] <= 1
-    assert (row["value_loss"] > 0) == (estimator != "reinforce")
+    assert row["iteration"] == 2 and (row["value_loss"] > 0) == (estimator != "reinforce")
+    logged = list(csv.DictReader((tmp_path / "log.csv").open()))
+    assert [r["win_rate_vs_sl"] for r in logged] == ["", str(row["win_rate_vs_sl"])]  # evaluated every 2nd iteration
+    assert float(logged[-1]["policy_loss"]) == row["policy_loss"] and float(logged[-1]["value_loss"]) == row["value_loss"]
+    assert (row["win_rate_vs_sl"] * 8) % 1 == 0  # 4 games (2 per colour), a tie counting half
+    assert (row["train_win_rate"] * 4) % 1 == 0  # the share of the 4 training games won
 
 
 def test_rl_writes_pool_log_plot_and_resumes(sl_checkpoint, tmp_path):

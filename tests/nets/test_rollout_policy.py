@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from gogame import board_nb as nb
-from gogame.coords import from_gtp
+from gogame.coords import from_gtp, point
 from gogame.game import GameState
 from gogame.playout_nb import make_rng_state
 from nets import rollout_nb as kernels
@@ -64,6 +64,23 @@ def test_playouts_and_speed_unit():
     policy = RolloutPolicy(seed=1)
     scores = [policy.playout(GameState(9, 7.5)) for _ in range(20)]
     assert all(-81 <= s <= 81 for s in scores) and len(set(scores)) > 1
+
+
+@pytest.mark.parametrize("owner, to_move", [(nb.BLACK, nb.BLACK), (nb.BLACK, nb.WHITE), (nb.WHITE, nb.BLACK),
+                                            (nb.WHITE, nb.WHITE)])
+def test_a_playout_of_a_settled_board_returns_its_area_score(owner, to_move):
+    """5x5 filled by one colour but for three one-point eyes: nobody has a move, so the playout
+    ends at once with the area score, Black minus White: +25 for Black, -25 for White."""
+    game = GameState(5, 0.5)
+    for row in range(5):
+        for col in range(5):
+            if (row, col) not in ((0, 0), (2, 2), (4, 4)):
+                game.play(point(row, col, 5), owner)
+    game.to_move = to_move
+    before = game.board.array.copy()
+    expected = 25 if owner == nb.BLACK else -25
+    assert [RolloutPolicy(seed=seed).playout(game) for seed in range(3)] == [expected] * 3
+    assert np.array_equal(game.board.array, before)  # the playout ran on a copy
 
 
 def test_save_load_and_errors(tmp_path):

@@ -58,7 +58,9 @@ def save_checkpoint(path: str | Path, model: torch.nn.Module, info: CheckpointIn
 
 def atomic_write(path: str | Path, write: Callable[[str], None]) -> None:
     """Call ``write(temporary_path)``, fsync, then rename over ``path``: readers see the old file
-    or the new one, never half of one."""
+    or the new one, never half of one. The temporary is ``<name>...tmp`` in the same folder (a
+    rename is atomic only within one file system) and is removed when ``write`` fails; missing
+    folders are made."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)

@@ -120,3 +120,12 @@ def test_every_estimator_below_gamma_one(g):
     for kind, weights in expected.items():  # policy_gradient passes gamma and n on
         assert policy_gradient(kind, grads, REWARDS, VALUES, gamma=g, n=2) == pytest.approx(np.array(weights) @ grads,
                                                                                          abs=1e-12), kind
+
+
+def test_n_step_returns_default_to_one_step():
+    rewards = np.array([0.0, 1.0, -1.0])
+    values = np.array([0.2, -0.4, 0.7, 0.0])
+    one_step = estimator_weights("advantage", rewards, values)
+    assert np.array_equal(estimator_weights("nstep", rewards, values), one_step)
+    grads = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
+    assert np.array_equal(policy_gradient("nstep", grads, rewards, values), (one_step[:, None] * grads).sum(0))

@@ -1,7 +1,13 @@
-"""The referee: a full 9x9 game between Tengen and GNU Go (level 1) over GTP, checked move by move."""
+"""The referee: scripted engines (tests/selfplay/fake_engine.py) whose games have results known
+in advance (colours, wins, ties, void games, forfeits), and a full 9x9 game between Tengen and
+GNU Go (level 1) over GTP, checked move by move."""
 from __future__ import annotations
 
+import json
+import shlex
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +23,121 @@ TENGEN = f"{sys.executable} -m tengen gtp --visits 1500 --set rules.ko=simple"  
 
 def gnugo_command() -> str:
     return f"{require_tool(find_gnugo(), 'GNU Go (apt-get install gnugo)')} --mode gtp --level 1 --chinese-rules --seed 1"
+
+
+FAKE_ENGINE = Path(__file__).with_name("fake_engine.py")
+
+
+def fake(tmp_path: Path, name: str, plan: str) -> str:
+    """The command line of a scripted engine: game i of a match follows entry i of ``plan``;
+    the commands it receives in game i are logged to ``tmp_path/NAME-i.log``."""
+    return " ".join(shlex.quote(part) for part in [
+        sys.executable, str(FAKE_ENGINE), "--name", name, "--plan", plan,
+        "--counter", str(tmp_path / f"{name}.count"), "--log", str(tmp_path / f"{name}-{{game}}.log")])
+
+
+def received(tmp_path: Path, name: str, game: int, command: str) -> list[str]:
+    """The ``command`` lines the scripted engine ``name`` received in ``game``."""
+    lines = (tmp_path / f"{name}-{game}.log").read_text().splitlines()
+    return [line for line in lines if line.split()[0] == command]
+
+
+def expected_wins(reports, name_a: str) -> float:
+    """Wins of engine ``name_a`` counted from the result strings, a tie ("0") a half, a void
+    game nothing: an independent reading of the reports."""
+    wins = 0.0
+    for report in reports:
+        a_letter = "B" if report.black == name_a else "W"
+        wins += 1.0 if report.result.startswith(a_letter + "+") else 0.5 if report.result == "0" else 0.0
+    return wins
+
+
+def test_match_alternates_colours_counts_ties_as_half_and_leaves_void_games_out(tmp_path):
+    # game: A's colour, what happens                         -> result, A's share
+    # 0: Black, both pass, both score B+2                    -> B+2, 1
+    # 1: White, both pass, both score W+2                    -> W+2, 1
+    # 2: Black, both pass, both score a tie                  -> 0, 1/2
+    # 3: White, A refuses Black's move: the boards differ    -> Void, not counted
+    # 4: Black, A resigns                                    -> W+R, 0
+    # 5: White, B (Black) resigns                            -> W+R, 1
+    a = fake(tmp_path, "Alpha", "pass/B+2,pass/W+2,pass/0,refuse,resign,pass/W+2")
+    b = fake(tmp_path, "Beta", "pass/B+2,pass/W+2,pass/0,pass,pass,resign")
+    summary = play_match(a, b, games=6, config=MatchConfig(size=5, komi=0.5))
+    reports = summary.reports
+    assert [r.black for r in reports] == ["Alpha", "Beta"] * 3
+    assert [r.white for r in reports] == ["Beta", "Alpha"] * 3
+    assert [r.result for r in reports] == ["B+2", "W+2", "0", "Void", "W+R", "W+R"]
+    assert summary.games == 5 and summary.wins_a == 3.5 and summary.win_rate == 0.7
+    assert summary.interval() == wilson_interval(3.5, 5)
+    # the colour each engine was asked to play, as the engines saw it
+    assert [received(tmp_path, "Alpha", game, "genmove") for game in range(6)] == [
+        ["genmove black"], ["genmove white"], ["genmove black"], [], ["genmove black"], []]
+    assert [received(tmp_path, "Beta", game, "genmove") for game in range(6)] == [
+        ["genmove white"], ["genmove black"], ["genmove white"], ["genmove black"], [], ["genmove black"]]
+    for game in range(6):
+        for name in ("Alpha", "Beta"):
+            assert received(tmp_path, name, game, "boardsize") == ["boardsize 5"]
+            assert received(tmp_path, name, game, "komi") == ["komi 0.5"]
+    assert reports[0].final_scores == {"Alpha": "B+2", "Beta": "B+2"} and reports[0].disagreements == []
+    assert reports[0].moves == 2 and reports[4].moves == 0
+    assert len(reports[3].disagreements) == 1 and "Alpha refused black pass" in reports[3].disagreements[0]
+
+
+def test_match_credits_engine_a_by_its_colour_not_by_the_winning_colour(tmp_path):
+    # Black wins every game (both engines pass and score B+1): A wins exactly its Black games
+    a = fake(tmp_path, "Alpha", "pass/B+1")
+    b = fake(tmp_path, "Beta", "pass/B+1")
+    summary = play_match(a, b, games=3, config=MatchConfig(size=5, komi=0.5))
+    assert [r.black for r in summary.reports] == ["Alpha", "Beta", "Alpha"]
+    assert summary.games == 3 and summary.wins_a == 2.0
+    # A resigns every game: it wins none, whichever colour it has
+    (tmp_path / "resigns").mkdir()
+    a, b = fake(tmp_path / "resigns", "Alpha", "resign"), fake(tmp_path / "resigns", "Beta", "pass")
+    summary = play_match(a, b, games=2, config=MatchConfig(size=5, komi=0.5))
+    assert [r.result for r in summary.reports] == ["W+R", "B+R"]
+    assert summary.games == 2 and summary.wins_a == 0.0
+
+
+@pytest.mark.parametrize("black_plan, white_plan, result, moves", [
+    ("moves=C3:C3", "pass", "W+F", 2),  # Black's second C3: occupied, Black forfeits
+    ("moves=Z9", "pass", "W+F", 0),  # off the 5x5 board
+    ("moves=C3", "moves=C3", "B+F", 1),  # White answers Black's C3 with C3
+    ("pass", "moves=D4:hello", "B+F", 3),  # not a vertex at all
+], ids=["occupied", "off-board", "white-occupied", "malformed"])
+def test_an_illegal_move_forfeits_the_game(tmp_path, black_plan, white_plan, result, moves):
+    report = play_game(fake(tmp_path, "Alpha", black_plan), fake(tmp_path, "Beta", white_plan),
+                       MatchConfig(size=5, komi=0.5))
+    assert report.result == result and report.moves == moves
+    assert len(report.disagreements) == 1 and "which the referee rejects" in report.disagreements[0]
+
+
+def test_disagreeing_final_scores_fall_back_to_the_referees_count(tmp_path):
+    # Black plays C3 and both pass: one black stone owns the 5x5 board, B+24.5 at komi 0.5
+    report = play_game(fake(tmp_path, "Alpha", "moves=C3/B+3"), fake(tmp_path, "Beta", "pass/W+3"),
+                       MatchConfig(size=5, komi=0.5))
+    assert report.moves == 3 and report.result == "B+24.5"
+    assert report.final_scores == {"Alpha": "B+3", "Beta": "W+3"}
+    assert len(report.disagreements) == 1 and report.disagreements[0].startswith("final_score differs")
+    # the opponent was told the move, and the SGF holds it with the result
+    assert received(tmp_path, "Beta", 0, "play") == ["play black C3", "play black pass"]
+    assert b"RE[B+24.5]" in report.sgf and b";B[cc]" in report.sgf
+
+
+def test_the_match_command_reports_engine_as_wins(tmp_path):
+    a = fake(tmp_path, "Alpha", "pass/W+1")  # White wins every game: A wins game 2 only
+    b = fake(tmp_path, "Beta", "pass/W+1")
+    done = subprocess.run([sys.executable, "-m", "tengen", "match", a, b, "--games", "3", "--size", "5",
+                           "--komi", "0.5", "--json", "--sgf-dir", str(tmp_path / "sgf")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    low, high = wilson_interval(1, 3)
+    assert json.loads(done.stdout) == {"games": 3, "wins_a": 1.0, "win_rate_a": 0.3333,
+                                       "interval95": [round(low, 4), round(high, 4)], "disagreements": 0}
+    assert done.stderr.splitlines() == [
+        "game 1/3: Alpha (B) vs Beta (W): W+1 after 2 moves",
+        "game 2/3: Beta (B) vs Alpha (W): W+1 after 2 moves",
+        "game 3/3: Alpha (B) vs Beta (W): W+1 after 2 moves"]
+    assert len(list((tmp_path / "sgf").glob("game-*.sgf"))) == 3
 
 
 @pytest.mark.gnugo
@@ -44,11 +165,11 @@ def test_wilson_interval():
 
 
 @pytest.mark.gnugo
-def test_match_alternates_colours():
+def test_match_against_gnugo_alternates_colours():
     summary = play_match(TENGEN.replace("1500", "200"), gnugo_command(), games=2, config=MatchConfig(size=5, komi=0.5))
-    assert summary.games == 2
     assert [r.black for r in summary.reports] == ["Tengen", "GNU Go"]
-    assert 0 <= summary.win_rate <= 1
+    assert [r.disagreements for r in summary.reports if r.result == "Void"] == []
+    assert summary.games == 2 and summary.wins_a == expected_wins(summary.reports, "Tengen")
 
 
 @pytest.mark.gnugo
@@ -86,9 +207,14 @@ def test_tengen_match_command_with_a_scorer(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert summary["games"] == 2 and 0 <= summary["wins_a"] <= 2
+    progress = [line for line in done.stderr.splitlines() if line.startswith("game ")]
+    assert len(progress) == 2  # one progress line per game: "game 1/2: BLACK (B) vs WHITE (W): RESULT after ..."
+    results = [line.split(": ")[2].split()[0] for line in progress]
+    assert [line.split(": ")[1].split(" (B)")[0] for line in progress] == ["Tengen", "GNU Go"]
+    a_wins = sum(1.0 if result.startswith("BW"[i] + "+") else 0.5 if result == "0" else 0.0
+                 for i, result in enumerate(results))
+    assert summary["games"] == 2 and summary["wins_a"] == a_wins
     assert len(list(tmp_path.glob("game-*.sgf"))) == 2
-    assert done.stderr.count("game ") == 2  # one progress line per game
 
 
 def test_a_missing_scorer_is_refused_before_any_game():

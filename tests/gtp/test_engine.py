@@ -13,6 +13,12 @@ from gtp.config import EngineConfig
 from gtp.engine import GtpEngine
 from gtp.protocol import parse
 from gtp.terminal import play_in_terminal
+from nets.evaluator import UniformEvaluator
+from search.mcts import MCTS, SearchConfig
+
+# a move on the 9x9 board (no I column) or a pass; what genmove may answer: one of those or resign
+VERTEX_9X9 = r"(?:[A-HJ][1-9]|pass)"
+GENMOVE_9X9 = rf"(?:{VERTEX_9X9}|resign)"
 
 
 def run(engine: GtpEngine, line: str, **io_hooks) -> str:
@@ -34,6 +40,24 @@ def streamed(engine: GtpEngine, line: str, snapshots: int = 3) -> str:
     return "".join(out)
 
 
+def is_variation(body: str, first: str) -> bool:
+    """A GoGui ``VAR`` answer: colour and vertex pairs, the colours alternating from ``first``,
+    each vertex on the 9x9 board or a pass."""
+    tokens = body.split(" ")
+    if tokens[0] != "VAR" or len(tokens) < 3 or len(tokens) % 2 == 0:
+        return False
+    colours = tokens[1::2]
+    order = "bw" if first == "b" else "wb"
+    return (colours == [order[i % 2] for i in range(len(colours))]
+            and all(re.fullmatch(r"[A-HJ][1-9]|pass", vertex) for vertex in tokens[2::2]))
+
+
+def test_the_variation_check_takes_passes_and_refuses_malformed_lines():
+    assert is_variation("VAR b E5 w pass b D4", "b") and is_variation("VAR w pass", "w")
+    for bad in ("VAR b E5 b D4", "VAR b I5", "VAR b E5 w", "VAR", "VAR w E5", "VAR b E10", "VAR b E5  w D4"):
+        assert not is_variation(bad, "b"), bad
+
+
 @pytest.fixture
 def engine():
     engine = GtpEngine(EngineConfig(boardsize=9, visits=400, seed=1, ownership_playouts=100))
@@ -49,9 +73,32 @@ def test_analysis_streams_until_input_then_closes_with_one_blank_line(engine, co
     assert text.endswith("\n\n") and not text.endswith("\n\n\n")
     info = [line for line in lines if line]
     assert len(info) >= 2 and all(line.startswith("info move ") for line in info)
-    winrates = [float(w) for w in re.findall(r"winrate (\S+)", info[-1])]
-    assert all(0 <= w <= (10000 if command.startswith(("lz", "7")) else 1) for w in winrates)
-    assert all(" pv " in block for block in info[-1].split("info ")[1:])
+    blocks = info[-1].split("info ")[1:]
+    assert all(" pv " in block for block in blocks)
+    # Leela Zero's winrate is an integer in 1/10000ths, KataGo's a fraction with six decimals
+    number = r"\d+" if command.startswith(("lz", "7")) else r"[01]\.\d{6}"
+    pattern = (rf"move {VERTEX_9X9} visits (\d+) (?:edgeVisits \d+ )?winrate {number} prior {number} "
+               rf"lcb -?{number} order (\d+) pv {VERTEX_9X9}( {VERTEX_9X9})*")
+    fields = [re.fullmatch(pattern, block.strip()) for block in blocks]
+    assert all(fields), blocks
+    # candidates best (most visited) first, numbered from 0
+    assert [int(f.group(2)) for f in fields] == list(range(len(blocks)))
+    visits = [int(f.group(1)) for f in fields]
+    assert visits == sorted(visits, reverse=True)
+
+
+@pytest.mark.parametrize("dialect", ["lz", "kata"])
+def test_analysis_winrates_are_from_the_analysed_sides_view(engine, dialect):
+    assert run(engine, "komi 0.5") == "=\n\n"
+    for col in "CG":  # two black walls, no white stone: Black owns the board
+        for row in range(1, 10):
+            assert run(engine, f"play b {col}{row}") == "=\n\n"
+    scale = 10000 if dialect == "lz" else 1
+    for color, winning in (("B", True), ("W", False)):
+        text = streamed(engine, f"{dialect}-analyze {color} 10")
+        last = [line for line in text.split("\n") if line.startswith("info")][-1]
+        best = float(re.search(r"winrate (\S+)", last).group(1)) / scale
+        assert (best > 0.5) == winning, (color, last[:200])
 
 
 def test_kata_ownership_is_from_the_side_to_move(engine):
@@ -90,7 +137,7 @@ def test_interrupt_stops_a_long_genmove(engine):
     engine.config = EngineConfig(boardsize=9, time=60.0)
     start = time.monotonic()
     text = run(engine, "genmove b", interrupted=stop_after(0.3))
-    assert time.monotonic() - start < 10 and re.fullmatch(r"= [A-HJ][1-9]\n\n", text)
+    assert time.monotonic() - start < 10 and re.fullmatch(rf"= {GENMOVE_9X9}\n\n", text)
 
 
 @pytest.mark.wallclock
@@ -128,7 +175,7 @@ def test_gogui_analyze_commands_answer_in_their_formats(engine):
         elif "heat" in label.lower():
             assert all(re.fullmatch(r"INFLUENCE [A-HJ][1-9] [01]\.\d\d", line) for line in body.split("\n"))
         else:
-            assert re.fullmatch(r"VAR b [A-HJ][1-9]( [bw] [A-HJ][1-9])*", body)
+            assert is_variation(body, "b"), body
 
 
 def test_terminal_game_plays_undoes_and_scores():
@@ -153,3 +200,37 @@ def test_cleanup_captures_dead_stones_that_a_normal_genmove_passes_over(engine):
     assert cleanup.startswith("= ") and cleanup != "= pass\n\n"
     run(engine, "undo")
     assert run(engine, "genmove b") == "= pass\n\n"
+
+
+def test_captures_counts_the_stones_each_colour_took():
+    engine = GtpEngine(EngineConfig(boardsize=5, player="flat"))
+    for move in ("play w A1", "play b A2", "play b B1",  # Black takes A1: one stone
+                 "play b D5", "play b E5", "play w E4", "play w D4", "play w C5"):  # White takes D5 E5: two
+        assert run(engine, move) == "=\n\n"
+    assert run(engine, "captures black") == "= 1\n\n"
+    assert run(engine, "captures W") == "= 2\n\n"
+    assert run(engine, "undo") == "=\n\n"  # C5 taken back, and with it White's two prisoners
+    assert run(engine, "captures white") == "= 0\n\n" and run(engine, "captures b") == "= 1\n\n"
+    assert run(engine, "captures red") == "? syntax error\n\n"
+
+
+@pytest.mark.parametrize("first, between, second, fresh", [
+    ("reg_genmove b", [], "reg_genmove b", False),
+    ("genmove b", [], "genmove w", False),
+    ("reg_genmove b", ["komi -5.5"], "reg_genmove b", True),
+    ("genmove b", ["komi -5.5"], "genmove w", True),
+    ("reg_genmove b", ["kgs-rules japanese"], "reg_genmove b", True),
+], ids=["same-position", "continued", "komi-same-position", "komi-continued", "rules"])
+def test_the_search_tree_is_kept_between_genmoves_unless_komi_or_rules_changed(first, between, second, fresh):
+    # reverse komi: were Black to pass, White could not win by passing back, so White searches
+    engine = GtpEngine(EngineConfig(boardsize=5, komi=-10.5, visits=150, seed=0, player="flat"))
+    engine.searcher = MCTS(UniformEvaluator(), SearchConfig(batch_size=8, rollout_weight=1.0, node_limit=20_000, seed=0))
+    assert re.fullmatch(r"= (?:[A-E][1-5]|pass)\n\n", run(engine, first))  # 150 visits: too few to resign
+    for command in between:
+        assert run(engine, command) == "=\n\n"
+    assert re.fullmatch(r"= (?:[A-E][1-5]|pass)\n\n", run(engine, second))
+    root_visits = int(engine.searcher.tree.visits[engine.searcher.root])
+    if fresh:  # the root's own evaluation and the 150 simulations of this genmove, nothing older
+        assert engine.last_result.visits == 150 and root_visits == 151
+    else:  # the statistics of the first search are still there
+        assert engine.last_result.visits > 150 and root_visits > 151

@@ -153,4 +153,5 @@ def test_random_lines_get_exactly_one_framed_response_each(engine, lines):
 def test_engine_still_plays_after_the_fuzzing(engine):
     lines = [b"boardsize 9", b"clear_board", b"play b E5", b"1 list_stones black", b"2 genmove w"]
     output = engine.exchange(lines).decode()
-    assert "=1 E5\n\n" in output and re.search(r"=2 [A-HJ][1-9]\n\n", output)
+    # White's move: any free point of the 9x9 board (E5 is Black's), a pass, or resigning
+    assert "=1 E5\n\n" in output and re.search(r"(?:^|\n)=2 (?!E5\n)(?:[A-HJ][1-9]|pass|resign)\n\n", output)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gogame.board_nb import BLACK, WHITE
 from gogame.coords import from_gtp, to_gtp
 from gogame.game import GameState
 from gogame.rules import Rules
@@ -13,6 +14,7 @@ from search import tree_nb as t
 from search.mcts import MCTS, SearchConfig
 from search.result import SearchLimits
 from tests.gogame.test_fixtures import game_from
+from tests.search.solver import solve
 
 # rollouts with equal priors need more exploration than a network's priors
 ROLLOUTS_ONLY = dict(batch_size=8, rollout_weight=0.0, c_puct=3.0, fpu_reduction=0.0)
@@ -101,6 +103,32 @@ def test_tree_reuse_keeps_the_subtree_statistics():
     assert int(search.tree.visits[search.root]) == 1
 
 
+@pytest.mark.parametrize("change", [
+    lambda game: setattr(game, "komi", 6.5),
+    lambda game: setattr(game, "rules", game.rules.with_changes(ko="positional")),
+    lambda game: setattr(game, "rules", game.rules.with_changes(scoring="territory")),
+    lambda game: setattr(game, "rules", game.rules.with_changes(suicide=True)),
+], ids=["komi", "ko", "scoring", "suicide"])
+def test_the_tree_is_reused_for_the_same_game_and_dropped_when_komi_or_rules_change(change):
+    search = MCTS(UniformEvaluator(), SearchConfig(batch_size=8, rollout_weight=1.0, node_limit=50_000, seed=0))
+    game = game_from("""
+    . . . . .
+    . . X . .
+    . . . O .
+    . . . . .
+    . . . . .
+    """, komi=0.5, rules=Rules(ko="simple"))
+    game.play(from_gtp("B4", 5))
+    assert search.search(game, SearchLimits(visits=200)).visits == 200
+    assert int(search.tree.visits[search.root]) == 201  # its own evaluation and 200 simulations
+    assert search.search(game, SearchLimits(visits=100)).visits == 300  # unchanged: the tree is kept
+    assert int(search.tree.visits[search.root]) == 301
+    change(game)
+    result = search.search(game, SearchLimits(visits=100))
+    assert result.visits == 100 and int(search.tree.visits[search.root]) == 101  # afresh
+    assert int(search.tree.counts[0]) <= 101  # one node per simulation at most: the old ones are gone
+
+
 def test_root_noise_keeps_a_distribution():
     search = MCTS(UniformEvaluator(), SearchConfig(dirichlet_epsilon=0.25, rollout_weight=0.0, seed=4))
     search.search(GameState(9, 7.5), SearchLimits(visits=1))
@@ -111,7 +139,10 @@ def test_root_noise_keeps_a_distribution():
 def test_a_full_node_pool_ends_the_search_cleanly():
     search = MCTS(UniformEvaluator(), SearchConfig(node_limit=200, batch_size=8, rollout_weight=0.0))
     result = search.search(GameState(9, 7.5), SearchLimits(visits=10_000))
-    assert 0 < result.visits < 10_000 and search.tree.counts[2] == 1
+    nodes, edges, full = (int(c) for c in search.tree.counts)
+    assert full == 1 and (nodes == 200 or edges + 82 > 200 * 64)  # no room for another 9x9 expansion
+    # every simulation (no game ended) made one node and is counted once, up to the full pool
+    assert result.visits == nodes - 1 == int(search.tree.visits[search.root]) - 1
     assert not search.tree.vloss[: int(search.tree.counts[0])].any()
 
 
@@ -237,3 +268,56 @@ def test_cleanup_scores_game_ends_as_the_stones_stand():
     result = search.search(game, SearchLimits(visits=3000))
     passing = [m for m in result.moves if m.move == 0]
     assert passing and passing[0].winrate > 0.5
+
+
+# Win-rate perspective on 4x4 boards the exact solver settles (tests/search/solver.py). RACE: four
+# chains in atari; whoever moves captures first and wins. AHEAD and SETTLED: Black wins whoever
+# moves. SWAPPED: the same boards with the colours exchanged, where White wins.
+PERSPECTIVE_BOARDS = {
+    "race": """
+    . X O .
+    X X O O
+    O O X X
+    . O X .
+    """,
+    "ahead": """
+    . X . X
+    X X . .
+    O O X X
+    . O X .
+    """,
+    "settled": """
+    . X . X
+    X X X X
+    O O O X
+    . O . O
+    """,
+}
+
+
+def swap_colours(board: str) -> str:
+    return board.replace("X", "#").replace("O", "X").replace("#", "O")
+
+
+@pytest.mark.parametrize("to_move", [BLACK, WHITE], ids=["black-to-move", "white-to-move"])
+@pytest.mark.parametrize("swapped", [False, True], ids=["as-drawn", "swapped"])
+@pytest.mark.parametrize("name", list(PERSPECTIVE_BOARDS))
+def test_root_and_move_winrates_are_from_the_side_to_moves_view(name, swapped, to_move):
+    board = swap_colours(PERSPECTIVE_BOARDS[name]) if swapped else PERSPECTIVE_BOARDS[name]
+    game = game_from(board, to_move=to_move, komi=0.5, rules=Rules(ko="simple"))
+    exact = solve(game, max_depth=8)  # +1 / -1: a win / loss forced within 8 moves
+    mover_wins = max(exact.values()) == 1
+    # what the boards were drawn for, confirmed by the solver
+    assert mover_wins == (True if name == "race" else (to_move == BLACK) != swapped)
+    search = MCTS(RolloutEvaluator(seed=0), SearchConfig(seed=0, **ROLLOUTS_ONLY))
+    # the root's own evaluation alone (a playout, decided here whatever the playout does)
+    root_only = search.search(game, SearchLimits(visits=0))
+    assert root_only.to_move == to_move and root_only.winrate == (1.0 if mover_wins else 0.0)
+    result = search.search(game, SearchLimits(visits=400))
+    assert result.to_move == to_move
+    assert (result.winrate > 0.5) == mover_wins and abs(result.winrate - 0.5) > 0.3
+    best = result.best
+    assert (best.winrate > 0.5) == mover_wins and abs(best.winrate - 0.5) > 0.3
+    if mover_wins:
+        assert exact[best.move] == 1  # and it plays a winning move
+    assert all((m.winrate > 0.5) == (exact[m.move] == 1) for m in result.moves if m.visits >= 5 and exact[m.move])

@@ -94,7 +94,12 @@ def _referee(engines, names, config: MatchConfig, on_move, opening: list[int]) -
         color = 3 - color
     while not game.is_over and len(game.moves) < max_moves:
         name = COLOR_NAMES[color]
-        reply = engines[color].send(f"genmove {name}").strip()
+        try:
+            reply = engines[color].send(f"genmove {name}").strip()
+        except (GtpError, OSError) as error:  # an engine that fails or dies loses the game, the match goes on
+            report.disagreements.append(f"move {len(game.moves) + 1}: {names[color]} gave no move ({error})")
+            result = "W+F" if color == BLACK else "B+F"
+            break
         if reply.lower() == "resign":
             result = "W+R" if color == BLACK else "B+R"
             break
@@ -108,7 +113,7 @@ def _referee(engines, names, config: MatchConfig, on_move, opening: list[int]) -
             break
         try:
             engines[3 - color].send(f"play {name} {to_gtp(pt, config.size)}")
-        except GtpError as error:
+        except (GtpError, OSError) as error:
             # the boards now differ: going on would only pile up noise, so the game is void
             report.disagreements.append(f"move {len(game.moves)}: {names[3 - color]} refused {name} {reply} ({error})")
             result = "Void"
@@ -121,7 +126,7 @@ def _referee(engines, names, config: MatchConfig, on_move, opening: list[int]) -
         try:
             report.final_scores[names[side] if names[BLACK] != names[WHITE] else COLOR_NAMES[side]] = \
                 engine.send("final_score").strip()
-        except GtpError as error:
+        except (GtpError, OSError) as error:
             report.final_scores[COLOR_NAMES[side]] = f"? {error}"
     if not result and config.scorer:
         result = _score_with(config.scorer, game, config)

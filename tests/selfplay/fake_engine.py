@@ -11,7 +11,9 @@ with ``{game}`` replaced by the game number. A plan entry is ``BEHAVIOUR[/FINAL_
 - ``pass``: every genmove answers ``pass``;
 - ``resign``: every genmove answers ``resign``;
 - ``moves=V1:V2:...``: the genmoves answer V1, V2, ... in turn (legal or not), then ``pass``;
-- ``refuse``: genmove answers ``pass``, every ``play`` fails (``? illegal move``).
+- ``refuse``: genmove answers ``pass``, every ``play`` fails (``? illegal move``);
+- ``fail``: genmove fails (``? engine error``);
+- ``die``: the engine exits without a word when asked for a move.
 
 ``final_score`` answers FINAL_SCORE (default ``0``).
 """
@@ -58,7 +60,11 @@ def main() -> None:
         elif command == "play":
             ok, text = (False, "illegal move") if behaviour == "refuse" else (True, "")
         elif command == "genmove":
-            if behaviour == "resign":
+            if behaviour == "die":
+                return
+            if behaviour == "fail":
+                ok, text = False, "engine error"
+            elif behaviour == "resign":
                 text = "resign"
             elif moves:
                 text = moves.pop(0)

@@ -223,3 +223,14 @@ def test_a_missing_scorer_is_refused_before_any_game():
     done = subprocess.run([sys.executable, "-m", "tengen", "match", "a", "b", "--scorer", "/nonexistent/scorer --mode gtp"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "--scorer: no such program '/nonexistent/scorer'" in done.stderr
+
+
+@pytest.mark.parametrize("behaviour", ["fail", "die"])
+def test_an_engine_that_fails_or_dies_forfeits_and_the_match_goes_on(tmp_path, behaviour):
+    # game 0: Alpha (Black) gives no move; game 1: Alpha (White) passes, Beta plays C3 and wins
+    summary = play_match(fake(tmp_path, "Alpha", f"{behaviour},pass/B+24.5"), fake(tmp_path, "Beta", "moves=C3/B+24.5"),
+                         games=2,
+                         config=MatchConfig(size=5, komi=0.5))
+    assert [r.result for r in summary.reports] == ["W+F", "B+24.5"]
+    assert "Alpha gave no move" in summary.reports[0].disagreements[0]
+    assert summary.games == 2 and summary.wins_a == 0

@@ -170,8 +170,8 @@ def build_shards(sources: list[str | Path], out: str | Path, config: ShardConfig
             skipped["no result"] += 1
             continue
         if minimum is not None:
-            ranks = [rank_value(r) for r in (record.black_rank, record.white_rank) if r]
-            if ranks and min(r for r in ranks if r is not None) < minimum:
+            ranks = [v for v in (rank_value(r) for r in (record.black_rank, record.white_rank) if r) if v is not None]
+            if ranks and min(ranks) < minimum:  # an unreadable rank counts as not given
                 skipped["rank"] += 1
                 continue
         arrays = game_examples(record, features)

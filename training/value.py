@@ -115,7 +115,8 @@ def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.rand
             index.append(i)
             ply.append(step)
             outcome.append(outcome_for(game, color))
-    return {"planes": np.stack(planes), "game": np.array(index, np.int32), "ply": np.array(ply, np.int32),
+    empty = np.zeros((0, -(-49 * size * size // 8)), np.uint8)  # every game ended before its random move
+    return {"planes": np.stack(planes) if planes else empty, "game": np.array(index, np.int32), "ply": np.array(ply, np.int32),
             "outcome": np.array(outcome, np.float32)}
 
 

@@ -1,0 +1,101 @@
+"""``mcts_benchmark`` at toy settings, in-process (the real benchmarks need pytest-benchmark): the
+figures it reports are the ones asked for and agree with each other and with the wall clock;
+the networks it times are the checkpoints it was given."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from nets.checkpoint import CheckpointError, CheckpointInfo, save_checkpoint
+from nets.config import NetConfig
+from nets.models import build_network
+from search.bench import mcts_benchmark
+
+POLICY = NetConfig(kind="policy", filters=8, layers=2)
+VALUE = NetConfig(kind="value", feature_set="alphago49", filters=8, layers=2, value_hidden=8)
+
+
+def timed(**kwargs) -> tuple[dict, float]:
+    start = time.perf_counter()
+    figures = mcts_benchmark(**kwargs)
+    return figures, time.perf_counter() - start
+
+
+def check_rates(figures: dict, wall: float) -> None:
+    seconds, rate, visits = figures["seconds"], figures["sims_per_s"], figures["visits"]
+    assert 0 < seconds <= wall
+    # sims_per_s is visits over the unrounded time: within the rounding of seconds (1 ms)
+    assert visits / (seconds + 0.0006) - 0.1 <= rate <= visits / max(seconds - 0.0006, 1e-9) + 0.1
+
+
+@pytest.mark.parametrize("evaluator", ["uniform", "rollout"])
+def test_a_search_only_benchmark_reports_its_settings_and_consistent_rates(evaluator):
+    figures, wall = timed(size=5, visits=48, batch=4, evaluator=evaluator, device="cpu", rollout_weight=0.0,
+                          threads=None, seed=1)
+    assert set(figures) == {"size", "games", "visits", "batch", "evaluator", "rollout_weight", "device", "threads",
+                            "seconds", "sims_per_s", "best_move"}  # no network figures without a network
+    assert (figures["size"], figures["games"], figures["visits"], figures["batch"]) == (5, 1, 48, 4)
+    assert (figures["evaluator"], figures["rollout_weight"], figures["device"], figures["threads"]) == \
+        (evaluator, 0.0, "cpu", None)
+    assert 8 <= figures["best_move"] <= 6 * 7 - 8  # a point of the 5x5 board (padded numbering)
+    check_rates(figures, wall)
+
+
+def test_several_games_searched_together_count_every_games_visits():
+    figures, wall = timed(size=5, visits=24, batch=4, evaluator="uniform", device="cpu", threads=None, games=3)
+    assert figures["games"] == 3 and figures["visits"] == 3 * 24
+    check_rates(figures, wall)
+
+
+def test_an_unknown_evaluator_is_refused():
+    with pytest.raises(ValueError, match="unknown evaluator 'magic'"):
+        mcts_benchmark(size=5, visits=8, evaluator="magic", device="cpu", threads=None)
+
+
+@pytest.fixture
+def checkpoints(tmp_path):
+    policy, value = tmp_path / "policy.safetensors", tmp_path / "value.safetensors"
+    save_checkpoint(policy, build_network(POLICY), CheckpointInfo(POLICY, (5,)))
+    save_checkpoint(value, build_network(VALUE), CheckpointInfo(VALUE, (5,)))
+    return policy, value
+
+
+def test_the_network_benchmark_times_the_given_checkpoints_and_relates_the_two_rates(checkpoints):
+    policy, value = checkpoints
+    figures, wall = timed(size=5, visits=32, batch=4, evaluator="network", weights=str(policy),
+                          value_weights=str(value), device="cpu", threads=None, nn_seconds=0.05, rollout_weight=0.5)
+    assert figures["networks"] == [POLICY.to_dict(), VALUE.to_dict()]
+    assert figures["device"] == "cpu" and figures["rollout_weight"] == 0.5 and figures["visits"] == 32
+    check_rates(figures, wall)
+    assert figures["nn_positions_per_s"] > 0
+    assert figures["ratio"] == pytest.approx(figures["sims_per_s"] / figures["nn_positions_per_s"], rel=2e-3, abs=2e-3)
+    # without value weights only the policy network is searched with and timed
+    figures = mcts_benchmark(size=5, visits=16, batch=4, evaluator="network", weights=str(policy), device="cpu",
+                             threads=None, nn_seconds=0.02)
+    assert figures["networks"] == [POLICY.to_dict()]
+
+
+def test_value_weights_must_hold_a_value_network(checkpoints):
+    policy, _ = checkpoints
+    with pytest.raises(CheckpointError, match="a policy network, but a value network is needed"):
+        mcts_benchmark(size=5, visits=8, batch=4, evaluator="network", weights=str(policy), value_weights=str(policy),
+                       device="cpu", threads=None, nn_seconds=0.02)
+
+
+def test_several_games_evaluate_at_most_games_times_batch_leaves_per_call(monkeypatch):
+    import search.bench
+    from nets.evaluator import UniformEvaluator
+
+    sizes: list[int] = []
+
+    class Counting(UniformEvaluator):
+        def evaluate_batch(self, batch):
+            priors, values = super().evaluate_batch(batch)
+            sizes.append(len(values))
+            return priors, values
+
+    monkeypatch.setattr(search.bench, "UniformEvaluator", Counting)
+    figures = mcts_benchmark(size=5, visits=40, batch=3, evaluator="uniform", device="cpu", threads=None, games=2)
+    assert figures["visits"] == 80
+    assert max(sizes) == 6  # as the docstring says: up to games * batch leaves in one call

@@ -45,3 +45,19 @@ def test_bad_files_and_options(tmp_path):
     with pytest.raises(ValueError, match="--set expects key=value"):
         parse_set_options(["komi"])
     assert EngineConfig().to_dict()["rules"]["ko"] == "positional"
+
+
+def test_none_or_empty_clears_an_optional_setting(tmp_path):
+    path = tmp_path / "tengen.toml"
+    path.write_text('visits = 800\ntime = 2.0\nweights = "p.safetensors"\n')
+    config = load_config(path, {"visits": "none", "time": "", "weights": "None"})
+    assert (config.visits, config.time, config.weights) == (None, None, None)
+    with pytest.raises(ValueError, match="bad value 'none' for setting 'komi'"):
+        load_config(None, {"komi": "none"})  # komi is not optional
+
+
+def test_a_missing_config_file_is_named_with_the_systems_reason(tmp_path):
+    path = tmp_path / "missing.toml"
+    with pytest.raises(ValueError) as error:
+        load_config(path, {})
+    assert str(error.value) == f"cannot read config file {path}: No such file or directory"

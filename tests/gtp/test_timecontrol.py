@@ -41,3 +41,14 @@ def test_japanese_byo_yomi_keeps_each_move_inside_a_period():
 def test_negative_settings_are_refused():
     with pytest.raises(ValueError):
         TimeSettings.from_gtp(-1, 0, 0)
+
+
+def test_absolute_time_used_up_leaves_the_minimum_budget_and_no_overtime():
+    manager = TimeManager(TimeSettings.from_gtp(10, 0, 0), lag=0.0)  # 10 s for the game, no byo-yomi
+    assert manager.limited and manager.budget(1, 81) == pytest.approx(10 / 27)
+    manager.charge(1, 12.0)  # overdrawn: the clock is empty, no period follows
+    clock = manager.clocks[1]
+    assert (clock.seconds, clock.stones, clock.in_main_time) == (0.0, 0, False)
+    assert manager.budget(1, 81) == 0.05
+    manager.charge(1, 1.0)
+    assert manager.budget(1, 81) == 0.05 and manager.clocks[2].seconds == 10.0

@@ -106,3 +106,73 @@ def test_the_engine_builds_the_policy_player_from_its_settings(monkeypatch, tmp_
         player_module.build_searcher(EngineConfig(boardsize=9, player="policy", device="cpu"))
     with pytest.raises(ValueError, match="policy_temperature"):
         EngineConfig(player="policy", policy_temperature=-0.5)
+
+
+class FixedPriorsAndValue(FixedPriors):
+    """FixedPriors with a value head: every position is valued ``value`` (-1..1, side to move)."""
+
+    has_value = True
+
+    def __init__(self, priors: np.ndarray, value: float) -> None:
+        super().__init__(priors)
+        self.value = value
+
+    def evaluate_batch(self, batch):
+        priors, values = super().evaluate_batch(batch)
+        return priors, np.full(len(batch), self.value, np.float32)
+
+
+def test_the_result_lists_the_candidates_with_their_share_of_the_legal_moves_prior():
+    game = GameState(5, 0.5)
+    game.play(from_gtp("C3", 5), BLACK)
+    # C3 is occupied and pass is left out: B2 and D4 share the legal prior 3 to 1
+    evaluator = FixedPriorsAndValue(priors_on(5, {"C3": 0.5, "B2": 0.3, "D4": 0.1, "pass": 0.1}), value=0.2)
+    result = PolicyPlayer(evaluator, PolicyPlayerConfig(temperature=0, shown=3)).search(game, SearchLimits())
+    assert result.to_move == game.to_move and result.visits == 1 and result.winrate == pytest.approx(0.6)
+    assert result.seconds >= 0 and result.ownership is None
+    moves = result.moves
+    assert len(moves) == 3 and [m.move for m in moves[:2]] == [from_gtp("B2", 5), from_gtp("D4", 5)]
+    assert [m.prior for m in moves] == pytest.approx([0.75, 0.25, 0.0])
+    assert [m.visits for m in moves] == [1, 0, 0]  # the move played is the one "visited"
+    assert all(m.winrate == pytest.approx(0.6) and m.lcb == pytest.approx(0.6) for m in moves)
+    assert [m.pv for m in moves] == [[m.move] for m in moves]
+
+
+def test_a_sampled_move_comes_first_with_the_only_visit():
+    game = GameState(5, 0.5)
+    player = PolicyPlayer(FixedPriors(priors_on(5, {"A1": 0.5, "E5": 0.5})), PolicyPlayerConfig(temperature=1, seed=0, shown=2))
+    firsts = set()
+    for _ in range(40):
+        result = player.search(game, SearchLimits())
+        assert [m.visits for m in result.moves] == [1, 0]
+        assert {m.move for m in result.moves} == {from_gtp("A1", 5), from_gtp("E5", 5)}
+        firsts.add(result.best.move)
+    assert firsts == {from_gtp("A1", 5), from_gtp("E5", 5)}
+
+
+def test_passing_is_a_result_without_moves_or_visits_but_with_the_value():
+    game = game_from("""
+    . X . X .
+    X X X X X
+    X X X X X
+    X X X X X
+    X X X X X
+    """)
+    result = PolicyPlayer(FixedPriorsAndValue(priors_on(5, {"A5": 1.0}), value=-0.5),
+                          PolicyPlayerConfig(temperature=0)).search(game, SearchLimits())
+    assert result.moves == [] and result.visits == 0
+    assert result.winrate == pytest.approx(0.25)
+    assert isinstance(result.seconds, float) and result.seconds >= 0
+
+
+def test_warm_up_runs_the_network_once():
+    calls = []
+
+    class Counting(FixedPriors):
+        def evaluate_batch(self, batch):
+            calls.append(len(batch))
+            return super().evaluate_batch(batch)
+
+    player = PolicyPlayer(Counting(np.ones(82)), PolicyPlayerConfig(seed=0))
+    player.warm_up()
+    assert calls == [1]

@@ -78,3 +78,17 @@ def test_a_torn_state_is_refused(saved):
     model, optimizer = part(5)
     with pytest.raises(ValueError, match="cannot resume from this training state.*delete it"):
         load_training_state(path, {"policy": (model, optimizer)})
+
+
+def test_a_state_without_extra_data_resumes_with_an_empty_dict(saved):
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    path, model, _ = saved
+    with safe_open(str(path), framework="pt") as handle:
+        tensors = {key: handle.get_tensor(key) for key in handle.keys()}
+    save_file(tensors, str(path), metadata={"step": "17"})  # only the step, as the SL and value stages need
+    resumed, resumed_optimizer = part(5)
+    assert load_training_state(path, {"policy": (resumed, resumed_optimizer)}) == (17, {})
+    for name, tensor in model.state_dict().items():
+        assert torch.equal(resumed.state_dict()[name], tensor), name

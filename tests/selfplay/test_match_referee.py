@@ -9,7 +9,7 @@ from gogame.coords import from_gtp, to_gtp
 from gogame.game import GameState
 from gogame.rules import Rules
 from gogame.sgf import read_sgf, record_to_game
-from selfplay.match import MatchConfig, play_game, play_match
+from selfplay.match import MatchConfig, play_game, play_match, wilson_interval
 from tests.selfplay.test_match import fake, received
 
 
@@ -32,7 +32,9 @@ def test_opening_moves_are_played_for_both_engines_before_they_take_over(tmp_pat
     # B C3, W D4, B B2 (opening); W A1, B E5, W pass (engines); Black passes next: the game is over
     assert report.result == "B+1" and report.moves == 7 and report.disagreements == []
     assert seen == [4, 5, 6, 7]  # on_move after each engine move, never for the opening
-    game = record_to_game(read_sgf(report.sgf), Rules(ko="simple"))
+    record = read_sgf(report.sgf)
+    assert (record.black_name, record.white_name, record.result) == ("Alpha", "Beta", "B+1")
+    game = record_to_game(record, Rules(ko="simple"))
     assert [to_gtp(m.point, 5) for m in game.moves] == "C3 D4 B2 A1 E5 pass pass".split()
     assert [m.color for m in game.moves] == [1, 2, 1, 2, 1, 2, 1]
 
@@ -136,3 +138,36 @@ def test_on_game_gets_each_game_number_and_its_report_as_it_ends(tmp_path):
     assert [number for number, _ in calls] == [0, 1]
     assert [report for _, report in calls] == summary.reports
     assert [report.black for _, report in calls] == ["Alpha", "Beta"]
+
+
+def test_engines_of_the_same_name_have_their_scores_kept_by_colour(tmp_path):
+    (tmp_path / "b").mkdir()
+    report = play_game(fake(tmp_path, "Twin", "pass/B+1"), fake(tmp_path / "b", "Twin", "pass/W+1"),
+                       MatchConfig(size=5, komi=0.5))
+    assert report.final_scores == {"black": "B+1", "white": "W+1"}
+    assert report.result == "W+0.5"  # they differ: the referee's count of the empty board
+
+
+def test_an_engine_that_died_has_no_final_score(tmp_path):
+    report = play_game(fake(tmp_path, "Alpha", "die"), fake(tmp_path, "Beta", "pass/W+9"), MatchConfig(size=5, komi=0.5))
+    assert report.result == "W+F" and report.final_scores["Beta"] == "W+9"
+    assert report.final_scores["black"].startswith("? ")
+
+
+def test_sgf_files_are_numbered_in_a_folder_made_on_demand(tmp_path):
+    folder = tmp_path / "deep" / "sgf"
+    config = MatchConfig(size=5, komi=0.5, sgf_dir=folder)
+    summary = play_match(fake(tmp_path, "Alpha", "pass/B+1,moves=C3/W+2"), fake(tmp_path, "Beta", "pass/B+1,pass/W+2"),
+                         games=2, config=config)
+    assert sorted(p.name for p in folder.iterdir()) == ["game-00000.sgf", "game-00001.sgf"]
+    assert [(folder / f"game-{i:05d}.sgf").read_bytes() for i in range(2)] == [r.sgf for r in summary.reports]
+    assert b"RE[W+2]" in (folder / "game-00001.sgf").read_bytes()
+
+
+def test_wilson_interval_stays_within_zero_and_one():
+    assert wilson_interval(0, 0) == (0.0, 1.0)  # no games: nothing known
+    low, high = wilson_interval(1, 1)
+    assert 0.2 < low < 0.21 and high == 1.0
+    for games in (5, 19):  # where the upper bound rounds above 1 before it is clamped
+        assert wilson_interval(games, games)[1] == 1.0
+        assert wilson_interval(0, games)[0] == 0.0

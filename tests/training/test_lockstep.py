@@ -15,7 +15,7 @@ from gogame.game import GameState
 from gogame.rules import Rules
 from nets.config import NetConfig
 from nets.models import build_network
-from training.lockstep import outcome_for, play_lockstep
+from training.lockstep import outcome_for, play_lockstep, sample_moves
 
 SIZE = 5
 CPU = torch.device("cpu")
@@ -84,3 +84,27 @@ def test_a_game_ends_at_two_passes_or_at_twice_the_points_of_the_board():
     assert all(g.is_over or len(g.moves) == 32 for g in games)
     assert max(len(g.moves) for g in games) == 32 and not all(g.is_over for g in games)
     assert all(g.moves[-1].point == PASS and g.moves[-2].point == PASS for g in games if g.is_over)
+
+
+def frequencies(choices: np.ndarray, columns: int) -> np.ndarray:
+    return np.bincount(choices, minlength=columns) / len(choices)
+
+
+def test_moves_are_drawn_from_the_softmax_at_the_temperature():
+    rows = 20_000
+    logits = np.tile(np.log([1.0, 3.0, 6.0, 100.0]), (rows, 1))
+    masks = np.tile([True, True, True, False], (rows, 1))  # the last is no candidate, however likely
+    rng = np.random.default_rng(0)
+    assert frequencies(sample_moves(logits, masks, rng, 1.0), 4) == pytest.approx([0.1, 0.3, 0.6, 0.0], abs=0.015)
+    sharper = np.array([1.0, 9.0, 36.0]) / 46.0  # p ** 2 at temperature 0.5
+    assert frequencies(sample_moves(logits, masks, rng, 0.5), 4)[:3] == pytest.approx(sharper, abs=0.015)
+    assert sample_moves(logits[:3], masks[:3], rng, 0.0).tolist() == [2, 2, 2]  # the best candidate
+
+
+def test_each_row_is_drawn_from_its_own_softmax_whatever_the_scale_of_the_others():
+    rows = 10_000
+    logits = np.concatenate([np.tile([1000.0, 1001.0], (rows, 1)), np.tile([0.0, 1.0], (rows, 1))])
+    choices = sample_moves(logits, np.ones_like(logits, bool), np.random.default_rng(1), 1.0)
+    likelier = np.e / (1 + np.e)
+    assert choices[:rows].mean() == pytest.approx(likelier, abs=0.02)
+    assert choices[rows:].mean() == pytest.approx(likelier, abs=0.02)

@@ -1,0 +1,28 @@
+"""The Evaluator contract (priors (B, A) float32, values (B,) float32 in -1..1) for the rollout
+evaluator, and the default networks the benchmarks time."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from gogame.game import GameState
+from nets.evaluator import LeafBatch, RolloutEvaluator, default_networks
+
+
+def test_rollout_values_are_float32_results_for_every_position():
+    games = [GameState(5, 0.5) for _ in range(6)]
+    for i, game in enumerate(games):
+        for _ in range(i):
+            game.play(game.legal_moves()[0])
+    priors, values = RolloutEvaluator(seed=3).evaluate_batch(LeafBatch.from_games(games))
+    assert priors.dtype == np.float32 and priors.shape == (6, 26)
+    assert values.dtype == np.float32 and values.shape == (6,)
+    assert set(values.tolist()) <= {-1.0, 0.0, 1.0}  # one playout each: a win, a loss (or a draw)
+
+
+def test_default_networks_are_a_policy_and_a_value_network_reproducible_from_the_seed():
+    policy, value = default_networks(seed=5)
+    assert policy.config.kind == "policy" and value.config.kind == "value"
+    assert value.config.feature_set == "alphago49"
+    again, _ = default_networks(seed=5)
+    assert all(torch.equal(a, b) for a, b in zip(policy.state_dict().values(), again.state_dict().values()))

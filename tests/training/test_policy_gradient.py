@@ -129,3 +129,45 @@ def test_n_step_returns_default_to_one_step():
     assert np.array_equal(estimator_weights("nstep", rewards, values), one_step)
     grads = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
     assert np.array_equal(policy_gradient("nstep", grads, rewards, values), (one_step[:, None] * grads).sum(0))
+
+
+def test_float32_network_outputs_are_weighted_in_double_precision():
+    """Rewards and values often come from float32 networks: the weights are those of the same
+    numbers in float64, not float32 arithmetic."""
+    rewards = np.array([0.1, 0.2, 0.3], np.float32)
+    values = np.array([0.1, 0.7, 0.3, 0.0], np.float32)
+    for kind in ("reinforce", "baseline", "actor_critic", "advantage", "nstep"):
+        weights = estimator_weights(kind, rewards, values, gamma=0.9, n=2)
+        exact = estimator_weights(kind, rewards.astype(np.float64), values.astype(np.float64), gamma=0.9, n=2)
+        assert weights.dtype == np.float64 and np.array_equal(weights, exact), kind
+
+
+def test_estimator_errors_say_what_is_expected():
+    with pytest.raises(ValueError, match="^unknown estimator 'sarsa': expected one of reinforce, baseline, actor_critic, "
+                                         "advantage, nstep$"):
+        estimator_weights("sarsa", REWARDS, VALUES)
+    with pytest.raises(ValueError, match=r"^baseline needs V for every state and the terminal one \(5 values\)$"):
+        estimator_weights("baseline", REWARDS, VALUES[:-1])
+    with pytest.raises(ValueError, match="^n-step returns need n >= 1, got 0$"):
+        estimator_weights("nstep", REWARDS, VALUES, n=0)
+
+
+@pytest.mark.parametrize("bias, direction", [(50.0, 1), (-50.0, -1)])
+def test_without_noise_the_walk_moves_one_step_per_action(bias, direction):
+    """sigma 0: every step is exactly 1; a policy that always goes one way leaves [-3, 3] after 4
+    actions, each costing 1."""
+    episode = run_episode(np.array([0.0, bias]), np.random.default_rng(0), sigma=0.0)
+    assert episode.states.tolist() == [0.0, direction * 1.0, direction * 2.0, direction * 3.0]
+    assert episode.actions.tolist() == [RIGHT if direction > 0 else LEFT] * 4 and episode.rewards.tolist() == [-1.0] * 4
+
+
+def test_the_walk_steps_by_the_action_and_a_normal_step_around_one():
+    rng = np.random.default_rng(5)
+    steps = []
+    for _ in range(200):
+        episode = run_episode(THETA0, rng, sigma=0.5)
+        moves = np.diff(episode.states) * np.where(episode.actions[:-1] == RIGHT, 1, -1)
+        steps.extend(moves.tolist())
+        assert np.abs(episode.states).max() <= 3.0
+    assert np.mean(steps) == pytest.approx(1.0, abs=0.05) and np.std(steps) == pytest.approx(0.5, abs=0.05)
+    assert len(run_episode(THETA0, rng, sigma=0.0, max_steps=3).states) == 3  # it cannot leave in 3 steps

@@ -29,6 +29,12 @@ def test_toml_file_then_overrides(tmp_path):
     ({"boardsize": "30"}, "board size 30 is out of range"),
     ({"visits": "0"}, "visits must be at least 1"),
     ({"rules": "chess"}, "unknown rules 'chess'"),
+    ({"resign_threshold": "1"}, r"resign_threshold must be in \[0, 1\)"),
+    ({"resign_threshold": "-0.01"}, r"resign_threshold must be in \[0, 1\)"),
+    ({"time": "0"}, "time must be positive seconds"),
+    ({"player": "MCTS"}, "player must be mcts, policy or flat"),
+    ({"rollout_weight": "1.5"}, "rollout_weight must be within 0..1"),
+    ({"node_limit": "999"}, "node_limit at least 1000"),
 ])
 def test_bad_settings_say_what_is_wrong(settings, message):
     with pytest.raises(ValueError, match=message):

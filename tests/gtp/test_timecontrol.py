@@ -52,3 +52,11 @@ def test_absolute_time_used_up_leaves_the_minimum_budget_and_no_overtime():
     assert manager.budget(1, 81) == 0.05
     manager.charge(1, 1.0)
     assert manager.budget(1, 81) == 0.05 and manager.clocks[2].seconds == 10.0
+
+
+def test_one_second_of_main_time_is_main_time():
+    manager = TimeManager(TimeSettings(1.0, 0.0, 0, 0, False), lag=0.0)  # kgs-time_settings absolute 1
+    assert manager.clocks[1].in_main_time and manager.clocks[1].seconds == 1.0
+    assert manager.budget(1, 81) == 0.05  # 1/27 s planned, raised to the minimum
+    manager.charge(1, 0.5)
+    assert manager.clocks[1].in_main_time and manager.clocks[1].seconds == 0.5

@@ -1,12 +1,15 @@
-"""The Evaluator contract (priors (B, A) float32, values (B,) float32 in -1..1) for the rollout
-evaluator, and the default networks the benchmarks time."""
+"""The Evaluator contract (priors (B, A) float32, values (B,) float32 in -1..1) for the uniform and
+rollout evaluators, the komi a value network applies to, and the default networks the benchmarks
+time."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
 from gogame.game import GameState
-from nets.evaluator import LeafBatch, RolloutEvaluator, default_networks
+from nets.config import NetConfig
+from nets.evaluator import LeafBatch, RolloutEvaluator, TorchEvaluator, UniformEvaluator, default_networks
+from nets.models import build_network
 
 
 def test_rollout_values_are_float32_results_for_every_position():
@@ -26,3 +29,17 @@ def test_default_networks_are_a_policy_and_a_value_network_reproducible_from_the
     assert value.config.feature_set == "alphago49"
     again, _ = default_networks(seed=5)
     assert all(torch.equal(a, b) for a, b in zip(policy.state_dict().values(), again.state_dict().values()))
+
+
+def test_uniform_priors_and_values_are_float32():
+    priors, values = UniformEvaluator().evaluate_batch(LeafBatch.from_games([GameState(5, 0.5)] * 2))
+    assert priors.dtype == np.float32 and values.dtype == np.float32
+    assert priors.shape == (2, 26) and np.allclose(priors, 1 / 26) and not values.any()
+
+
+def test_a_value_network_does_not_apply_half_a_point_or_a_point_of_komi_away():
+    policy = build_network(NetConfig(kind="policy", filters=8, layers=2))
+    value = build_network(NetConfig(kind="value", feature_set="alphago49", filters=8, layers=2))
+    scoped = TorchEvaluator(policy, value, device="cpu", value_komi=7.5)
+    assert scoped.value_applies(9, 7.5)
+    assert not any(scoped.value_applies(9, komi) for komi in (6.5, 7.0, 8.0, 8.5))

@@ -60,3 +60,28 @@ def test_one_second_of_main_time_is_main_time():
     assert manager.budget(1, 81) == 0.05  # 1/27 s planned, raised to the minimum
     manager.charge(1, 0.5)
     assert manager.clocks[1].in_main_time and manager.clocks[1].seconds == 0.5
+
+
+def test_a_japanese_period_overrun_is_lost_down_to_the_last():
+    manager = TimeManager(TimeSettings(0.0, 10.0, 0, 2, False), lag=0.0)  # byo-yomi only: 2 x 10 s
+    clock = manager.clocks[1]
+    manager.charge(1, 9.0)  # inside the period: kept, and the next move gets a full period
+    assert (clock.stones, clock.seconds) == (2, 10.0)
+    manager.charge(1, 12.0)  # overrun: one period lost, a fresh one starts
+    assert (clock.stones, clock.seconds) == (1, 10.0)
+    manager.charge(1, 11.0)  # the last one overrun too
+    assert (clock.stones, clock.seconds) == (0, 10.0) and manager.budget(1, 81) == pytest.approx(8.0)
+
+
+def test_main_time_used_to_the_second_starts_the_overtime():
+    manager = TimeManager(TimeSettings(5.0, 30.0, 10, 0, False), lag=0.0)  # Canadian: 10 stones in 30 s
+    manager.charge(1, 5.0)
+    clock = manager.clocks[1]
+    assert not clock.in_main_time and clock.seconds == 30.0 and 0 < clock.stones <= 10
+    assert manager.budget(1, 81) == pytest.approx(0.9 * 30 / clock.stones)  # the period's share, nothing of main
+
+
+def test_a_single_japanese_period_can_be_lost_too():
+    manager = TimeManager(TimeSettings(0.0, 10.0, 0, 1, False), lag=0.0)
+    manager.charge(1, 10.5)
+    assert (manager.clocks[1].stones, manager.clocks[1].seconds) == (0, 10.0)

@@ -136,3 +136,14 @@ def test_accuracy_counts_top1_top5_and_the_cross_entropy():
     top1, top5, loss = accuracy(Fixed(), planes, moves, torch.device("cpu"), batch=3)  # two batches
     expected_loss = torch.nn.functional.cross_entropy(logits, torch.tensor([0, 4, 5, 2])).item()
     assert (top1, top5) == (0.5, 0.75) and loss == pytest.approx(expected_loss, rel=1e-6)
+
+
+def test_training_needs_games_in_the_training_split(tmp_path):
+    games = tmp_path / "sgf"
+    games.mkdir()
+    for seed in range(2):
+        (games / f"g{seed}.sgf").write_bytes(write_sgf(random_game(5, 6, seed, komi=0.5)))
+    data = tmp_path / "shards"
+    build_shards([games], data, ShardConfig(size=5, heldout_fraction=1.0, require_result=False))
+    with pytest.raises(ValueError, match="the training split is empty"):
+        train_sl(SLConfig(data=str(data), out=str(tmp_path / "run"), steps=2, **TINY))

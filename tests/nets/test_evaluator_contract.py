@@ -4,6 +4,7 @@ time."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from gogame.game import GameState
@@ -43,3 +44,25 @@ def test_a_value_network_does_not_apply_half_a_point_or_a_point_of_komi_away():
     scoped = TorchEvaluator(policy, value, device="cpu", value_komi=7.5)
     assert scoped.value_applies(9, 7.5)
     assert not any(scoped.value_applies(9, komi) for komi in (6.5, 7.0, 8.0, 8.5))
+
+
+def test_a_dual_network_gives_priors_and_its_own_value():
+    torch.manual_seed(1)
+    dual = build_network(NetConfig(kind="dual", filters=8, blocks=1))
+    evaluator = TorchEvaluator(dual, device="cpu", symmetry="none", cache_size=16)
+    assert evaluator.has_value and evaluator.value_applies(5, 0.5)
+    games = [GameState(5, 0.5), GameState(5, 0.5)]
+    games[1].play(games[1].legal_moves()[3])
+    batch = LeafBatch.from_games(games)
+    priors, values = evaluator.evaluate_batch(batch)
+    assert priors.dtype == np.float32 and values.dtype == np.float32  # also through the cache
+    assert priors.shape == (2, 26) and np.allclose(priors.sum(1), 1, atol=1e-5)
+    with torch.inference_mode():
+        _, expected, _ = dual.eval()(torch.from_numpy(evaluator.features(batch)))
+    assert np.allclose(values, expected.numpy(), atol=1e-5) and np.all(np.abs(values) <= 1)
+
+
+def test_an_unknown_symmetry_mode_is_refused_by_name():
+    policy = build_network(NetConfig(kind="policy", filters=8, layers=2))
+    with pytest.raises(ValueError, match="unknown symmetry mode 'mirror'"):
+        TorchEvaluator(policy, device="cpu", symmetry="mirror")

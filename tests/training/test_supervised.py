@@ -147,3 +147,14 @@ def test_training_needs_games_in_the_training_split(tmp_path):
     build_shards([games], data, ShardConfig(size=5, heldout_fraction=1.0, require_result=False))
     with pytest.raises(ValueError, match="the training split is empty"):
         train_sl(SLConfig(data=str(data), out=str(tmp_path / "run"), steps=2, **TINY))
+
+
+def test_progress_reports_every_step_from_the_first_and_the_log_their_mean_loss(shards, tmp_path):
+    data, _ = shards
+    reports = []
+    config = SLConfig(data=str(data), out=str(tmp_path / "run"), steps=3, rollout_policy=False,
+                      **{**TINY, "eval_every": 3, "checkpoint_every": 3})
+    evaluation = train_sl(config, progress=lambda *report: reports.append(report))
+    assert [(step, total) for step, total, _ in reports] == [(1, 3), (2, 3), (3, 3)]
+    assert evaluation["step"] == 3 and evaluation["loss"] == pytest.approx(sum(r[2] for r in reports) / 3)
+    assert not (tmp_path / "run" / "rollout.safetensors").exists()  # rollout_policy=False

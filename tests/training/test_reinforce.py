@@ -7,19 +7,8 @@ import csv
 import pytest
 import torch
 
-from nets.checkpoint import CheckpointInfo, read_info, save_checkpoint
-from nets.config import NetConfig
-from nets.models import build_network
+from nets.checkpoint import read_info
 from training.reinforce import RLConfig, train_rl
-
-
-@pytest.fixture(scope="module")
-def sl_checkpoint(tmp_path_factory):
-    torch.manual_seed(0)
-    config = NetConfig(filters=8, layers=2)
-    path = tmp_path_factory.mktemp("sl") / "policy.safetensors"
-    save_checkpoint(path, build_network(config), CheckpointInfo(config, (5,)))
-    return path
 
 
 def tiny(sl, out, **changes):

@@ -6,24 +6,11 @@ from __future__ import annotations
 import csv
 
 import numpy as np
-import pytest
-import torch
 
-from nets.checkpoint import CheckpointInfo, read_info, save_checkpoint
-from nets.config import NetConfig
-from nets.models import build_network
+from nets.checkpoint import read_info
 from tests.training.test_reinforce_learning import LOSES, WINS, position, script_lockstep, tiny, trajectory
 from training.lockstep import Trajectory
 from training.reinforce import _unpack, train_rl
-
-
-@pytest.fixture(scope="module")
-def sl_checkpoint(tmp_path_factory):
-    torch.manual_seed(0)
-    config = NetConfig(filters=8, layers=2)
-    path = tmp_path_factory.mktemp("sl") / "policy.safetensors"
-    save_checkpoint(path, build_network(config), CheckpointInfo(config, (5,)))
-    return path
 
 
 def test_recorded_games_are_unpacked_each_with_its_span():

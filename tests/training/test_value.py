@@ -8,20 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from nets.checkpoint import CheckpointInfo, load_checkpoint, read_info, save_checkpoint
-from nets.config import NetConfig
-from nets.models import build_network
+from nets.checkpoint import load_checkpoint, read_info
 from training.value import ValueConfig, lambda_targets, train_value
-
-
-@pytest.fixture(scope="module")
-def policies(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("policies")
-    torch.manual_seed(1)
-    config = NetConfig(filters=8, layers=2)
-    for name in ("sl", "rl"):
-        save_checkpoint(folder / f"{name}.safetensors", build_network(config), CheckpointInfo(config, (5,)))
-    return folder
 
 
 def tiny(policies, out, **changes):

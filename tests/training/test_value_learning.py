@@ -8,22 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
-from nets.config import NetConfig
-from nets.models import build_network
+from nets.checkpoint import load_checkpoint
 from training.value import ValueConfig, generate_chunk, train_value
 
 SIZE = 5
-
-
-@pytest.fixture(scope="module")
-def policies(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("policies")
-    torch.manual_seed(1)
-    config = NetConfig(filters=8, layers=2)
-    for name in ("sl", "rl"):
-        save_checkpoint(folder / f"{name}.safetensors", build_network(config), CheckpointInfo(config, (SIZE,)))
-    return folder
 
 
 def tiny(policies, out, **changes) -> ValueConfig:

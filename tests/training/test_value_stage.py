@@ -12,20 +12,8 @@ import torch
 from torch.nn import functional as F
 
 import training.value as value
-from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
-from nets.config import NetConfig
-from nets.models import build_network
+from nets.checkpoint import load_checkpoint
 from training.value import ValueConfig, generate_chunk, train_value
-
-
-@pytest.fixture(scope="module")
-def policies(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("policies")
-    torch.manual_seed(1)
-    config = NetConfig(filters=8, layers=2)
-    for name in ("sl", "rl"):
-        save_checkpoint(folder / f"{name}.safetensors", build_network(config), CheckpointInfo(config, (5,)))
-    return folder
 
 
 def tiny(policies, out, **changes) -> ValueConfig:

@@ -39,3 +39,19 @@ def test_quit_returns_while_the_controller_keeps_the_pipe_open():
             os.close(write_end)  # end of input: the reader thread ends
     for thread in set(threading.enumerate()) - before:
         thread.join(timeout=5)
+
+
+def serve_in_thread(data: bytes, config: EngineConfig, limit: float = 60.0) -> str:
+    """Serve ``data`` on another thread; fail (instead of hanging) if it has not ended in ``limit``."""
+    out = io.StringIO()
+    server = threading.Thread(target=serve, args=(GtpEngine(config), io.BytesIO(data), out), daemon=True)
+    server.start()
+    server.join(limit)
+    assert not server.is_alive(), f"serve did not end: {out.getvalue()[-300:]!r}"
+    return out.getvalue()
+
+
+def test_an_analysis_stream_ends_when_the_next_command_is_waiting():
+    text = serve_in_thread(b"1 lz-analyze b 10\n2 name\n", EngineConfig(boardsize=9, player="flat"))
+    assert text.startswith("=1\n") and text.endswith("\n\n=2 Tengen\n\n")
+

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from gogame.board_nb import BLACK
+from gogame.board_nb import BLACK, result_for_nb
 from gogame.coords import PASS, from_policy_index
 from gogame.features import feature_set
 from gogame.game import GameState
@@ -56,10 +56,8 @@ class Trajectory:
 
 
 def outcome_for(game: GameState, color: int) -> float:
-    margin = game.score().margin
-    if margin == 0:
-        return 0.0
-    return 1.0 if (margin > 0) == (color == BLACK) else -1.0
+    """The finished game's result for ``color`` (+1, -1, 0), by its area score."""
+    return float(result_for_nb(game.score().margin, color))
 
 
 def play_lockstep(players: dict[int, torch.nn.Module], count: int, size: int, komi: float, device: torch.device,

@@ -115,8 +115,10 @@ def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.rand
             index.append(i)
             ply.append(step)
             outcome.append(outcome_for(game, color))
-    empty = np.zeros((0, -(-49 * size * size // 8)), np.uint8)  # every game ended before its random move
-    return {"planes": np.stack(planes) if planes else empty, "game": np.array(index, np.int32), "ply": np.array(ply, np.int32),
+    if not planes:  # every game ended before its random move: an empty chunk of packed 49-plane rows
+        return {"planes": np.zeros((0, -(-49 * size * size // 8)), np.uint8), "game": np.zeros(0, np.int32), "ply": np.zeros(0, np.int32),
+                "outcome": np.zeros(0, np.float32)}
+    return {"planes": np.stack(planes), "game": np.array(index, np.int32), "ply": np.array(ply, np.int32),
             "outcome": np.array(outcome, np.float32)}
 
 

@@ -16,15 +16,21 @@ INTERRUPT_COMMENT = "# interrupt"
 def serve(engine: GtpEngine, source: BinaryIO, sink: TextIO) -> None:
     """Run the command loop until ``quit`` or the end of ``source``."""
     lines: queue.Queue[str | None] = queue.Queue()
-    interrupt = threading.Event()
+    # An interrupt stops the lines read before it, counted by the reader, so that one arriving
+    # before the loop has even started its command is not lost (nor carried to a later command).
+    lines_read = 0
+    interrupted_up_to = 0
 
     def read() -> None:
+        nonlocal lines_read, interrupted_up_to
         try:
             for raw in iter(source.readline, b""):
                 text = raw.decode("utf-8", errors="replace")
                 if text.strip().lower() == INTERRUPT_COMMENT:
-                    interrupt.set()
-                lines.put(text)
+                    interrupted_up_to = lines_read
+                else:
+                    lines_read += 1
+                    lines.put(text)
         finally:
             lines.put(None)
 
@@ -34,17 +40,20 @@ def serve(engine: GtpEngine, source: BinaryIO, sink: TextIO) -> None:
         sink.write(text)
         sink.flush()
 
+    lines_taken = 0
     while True:
         raw = lines.get()
         if raw is None:
             break
+        lines_taken += 1
         line = preprocess(raw)
         if not line:
             continue
-        interrupt.clear()
         command = parse(line)
+        number = lines_taken
         try:
-            engine.execute(command, write, input_pending=lambda: not lines.empty(), interrupted=interrupt.is_set)
+            engine.execute(command, write, input_pending=lambda: not lines.empty(),
+                           interrupted=lambda: interrupted_up_to >= number)
         except Exception as error:  # the engine answers every command itself; this is the last guard
             write(format_response(command.id, False, f"internal error: {error}"))
         if engine.quit_requested:

@@ -1,5 +1,5 @@
-"""The command loop over byte streams: bytes that are not UTF-8, and a controller that keeps its
-end of the pipe open after ``quit``."""
+"""The command loop over byte streams: bytes that are not UTF-8, a controller that keeps its
+end of the pipe open after ``quit``, interrupts, waiting input and the last-resort error guard."""
 from __future__ import annotations
 
 import io
@@ -55,3 +55,73 @@ def test_an_analysis_stream_ends_when_the_next_command_is_waiting():
     text = serve_in_thread(b"1 lz-analyze b 10\n2 name\n", EngineConfig(boardsize=9, player="flat"))
     assert text.startswith("=1\n") and text.endswith("\n\n=2 Tengen\n\n")
 
+
+
+class ScriptedEngine:
+    """Stands in for GtpEngine in ``serve``: ``wait`` blocks until the loop's ``interrupted`` or
+    ``input_pending`` hook turns true (or 3 s pass) and answers which did; ``boom`` raises."""
+
+    def __init__(self) -> None:
+        self.quit_requested = False
+        self.waiting = threading.Event()
+
+    def execute(self, command, write, input_pending, interrupted) -> None:
+        if command.name == "boom":
+            raise ValueError("the engine broke")
+        if command.name == "quit":
+            self.quit_requested = True
+        answer = "ok"
+        if command.name == "wait":
+            self.waiting.set()
+            answer = "timeout"
+            for _ in range(300):
+                if interrupted():
+                    answer = "interrupted"
+                    break
+                if command.args == ["pending"] and input_pending():
+                    answer = "pending"
+                    break
+                threading.Event().wait(0.01)
+        write(f"={command.id if command.id is not None else ''} {answer}\n\n")
+
+
+def serve_while_waiting(then: bytes, wait_args: bytes = b"") -> str:
+    """``1 wait``, then ``then`` written only once the engine is inside ``wait``; the output."""
+    read_end, write_end = os.pipe()
+    scripted, out = ScriptedEngine(), io.StringIO()
+    with os.fdopen(read_end, "rb") as source:
+        server = threading.Thread(target=serve, args=(scripted, source, out), daemon=True)
+        server.start()
+        try:
+            os.write(write_end, b"1 wait" + wait_args + b"\n")
+            assert scripted.waiting.wait(10)
+            os.write(write_end, then)
+        finally:
+            os.close(write_end)
+        server.join(30)
+    assert not server.is_alive()
+    return out.getvalue()
+
+
+def test_an_interrupt_comment_interrupts_the_running_command():
+    assert serve_while_waiting(b"# Interrupt\n2 name\n") == "=1 interrupted\n\n=2 ok\n\n"
+
+
+def test_a_command_arriving_does_not_interrupt_but_shows_as_pending_input():
+    assert serve_while_waiting(b"2 name\n") == "=1 timeout\n\n=2 ok\n\n"
+    assert serve_while_waiting(b"2 name\n", b" pending") == "=1 pending\n\n=2 ok\n\n"
+
+
+def test_an_exception_out_of_the_engine_is_answered_with_its_id_and_serving_goes_on():
+    out = io.StringIO()
+    serve(ScriptedEngine(), io.BytesIO(b"7 boom\nboom\n8 name\n9 quit\n10 name\n"), out)
+    assert out.getvalue() == ("?7 internal error: the engine broke\n\n? internal error: the engine broke\n\n"
+                              "=8 ok\n\n=9 ok\n\n")
+
+
+def test_an_interrupt_sent_right_after_its_command_is_not_lost_or_carried_over():
+    """The interrupt may be read before the loop starts the command; it still stops that command,
+    and the command after it runs uninterrupted."""
+    out = io.StringIO()
+    serve(ScriptedEngine(), io.BytesIO(b"1 wait\n# interrupt\n2 wait\n"), out)
+    assert out.getvalue() == "=1 interrupted\n\n=2 timeout\n\n"

@@ -7,15 +7,14 @@ Every loading failure raises :class:`CheckpointError` saying which file and why.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
+
+from common.files import atomic_write
 
 from .config import NetConfig
 from .models import build_network
@@ -54,25 +53,6 @@ def save_checkpoint(path: str | Path, model: torch.nn.Module, info: CheckpointIn
     }
     tensors = {name: tensor.detach().cpu().contiguous() for name, tensor in model.state_dict().items()}
     atomic_write(path, lambda temporary: save_file(tensors, temporary, metadata=metadata))
-
-
-def atomic_write(path: str | Path, write: Callable[[str], None]) -> None:
-    """Call ``write(temporary_path)``, fsync, then rename over ``path``: readers see the old file
-    or the new one, never half of one. The temporary is ``<name>...tmp`` in the same folder (a
-    rename is atomic only within one file system) and is removed when ``write`` fails; missing
-    folders are made."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(temporary)
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def read_info(path: str | Path) -> CheckpointInfo:

@@ -13,7 +13,9 @@ from gogame.game import GameState
 from gogame.playout_nb import make_rng_state
 
 from . import rollout_nb as kernels
-from .checkpoint import CheckpointError, atomic_write
+from common.files import atomic_write
+
+from .checkpoint import CheckpointError
 
 FORMAT_NAME = "tengen-rollout-policy"
 FORMAT_VERSION = 1

@@ -28,7 +28,7 @@ from gogame.coords import to_policy_index
 from gogame.features import feature_set
 from gogame.sgf import SGFError, read_sgf, record_to_game, start_position
 from gogame.rules import Rules
-from nets.checkpoint import atomic_write
+from common.files import atomic_write
 
 FORMAT_NAME = "tengen-shards"
 FORMAT_VERSION = 1

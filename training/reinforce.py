@@ -23,7 +23,8 @@ import torch
 from torch.nn import functional as F
 
 from gogame.board_nb import BLACK, WHITE
-from nets.checkpoint import CheckpointInfo, atomic_write, load_checkpoint, save_checkpoint
+from common.files import atomic_write
+from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from nets.config import NetConfig
 from nets.evaluator import pick_device
 from nets.models import build_network

@@ -10,7 +10,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
-from nets.checkpoint import atomic_write
+from common.files import atomic_write
 
 
 def save_training_state(path: str | Path, parts: dict[str, tuple[torch.nn.Module, torch.optim.Optimizer]], step: int,

@@ -22,7 +22,8 @@ import torch
 from torch.nn import functional as F
 
 from gogame.symmetry import policy_index_map, transform_array
-from nets.checkpoint import CheckpointInfo, atomic_write, save_checkpoint
+from common.files import atomic_write
+from nets.checkpoint import CheckpointInfo, save_checkpoint
 from nets.config import NetConfig
 from nets.evaluator import pick_device
 from nets.models import build_network

@@ -31,7 +31,8 @@ from gogame.features import FEATURES_ALPHAGO_49
 from gogame.game import GameState
 from gogame.rules import Rules
 from gogame.symmetry import transform_array
-from nets.checkpoint import CheckpointInfo, atomic_write, load_checkpoint, save_checkpoint
+from common.files import atomic_write
+from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from nets.config import NetConfig
 from nets.evaluator import pick_device
 from nets.models import build_network

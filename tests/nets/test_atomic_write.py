@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from safetensors import safe_open
 
-from nets.checkpoint import CheckpointInfo, atomic_write, save_checkpoint
+from common.files import atomic_write
+from nets.checkpoint import CheckpointInfo, save_checkpoint
 from nets.config import NetConfig
 from nets.models import build_network
 

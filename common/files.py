@@ -1,0 +1,29 @@
+"""Atomic file writes: a reader (or a resumed run) sees the old file or the new one, never half."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+
+def atomic_write(path: str | Path, write: Callable[[str], None]) -> None:
+    """Call ``write(temporary_path)``, fsync, then rename over ``path``: readers see the old file
+    or the new one, never half of one. The temporary is ``<name>...tmp`` in the same folder (a
+    rename is atomic only within one file system) and is removed when ``write`` fails; missing
+    folders are made."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        write(temporary)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+__all__ = ["atomic_write"]

@@ -1,0 +1,195 @@
+"""Typed, nested settings: frozen dataclasses set from TOML tables and ``key=value`` strings.
+
+The one settings mechanism of every command (``tengen gtp``, ``tengen train ...``,
+``tengen bench ...``). A configuration is a frozen dataclass whose fields are plain values
+(``bool``, ``int``, ``float``, ``str``, ``Path``, a ``Literal`` choice, a tuple of them, any of
+these or ``None``) or further such dataclasses, its *sections*, addressed as ``section.key``
+(``search.c_puct``, ``rules.ko``). A section whose class has a ``named(name)`` class method also
+takes a name (``rules=japanese``), applied before that section's own keys.
+
+Values come typed (TOML) or as text (``--set``) and are checked against the field's declared
+type; the dataclass's own ``__post_init__`` then checks ranges. Every error is a
+:class:`SettingError` (a ``ValueError``) that names the key and what it expects.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+import types
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+
+Config = TypeVar("Config")
+
+
+class SettingError(ValueError):
+    """An unknown key, or a value that its key's type or range does not allow."""
+
+
+def _is_optional(kind: Any) -> bool:
+    return get_origin(kind) in (Union, types.UnionType) and type(None) in get_args(kind)
+
+
+def _section(kind: Any) -> type | None:
+    """The dataclass type of a section field (a nested configuration), else None."""
+    return kind if isinstance(kind, type) and is_dataclass(kind) else None
+
+
+def describe_type(kind: Any) -> str:
+    """How a field's type reads in an error message."""
+    if _is_optional(kind):
+        inner = [a for a in get_args(kind) if a is not type(None)]
+        return " or ".join(describe_type(a) for a in inner) + " or none"
+    if get_origin(kind) is Literal:
+        return "one of " + ", ".join(str(a) for a in get_args(kind))
+    if get_origin(kind) is tuple:
+        return f"a comma-separated list, each {describe_type(get_args(kind)[0])}"
+    return {bool: "true or false", int: "an integer", float: "a number", str: "a string", Path: "a path"}.get(
+        kind, getattr(kind, "__name__", str(kind)))
+
+
+def convert(key: str, kind: Any, value: object) -> object:
+    """``value`` (text or already typed) as the type ``kind`` declared for ``key``."""
+    wrong = SettingError(f"setting {key!r} expects {describe_type(kind)}, got {value!r}")
+    if _is_optional(kind):
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+            return None
+        inner = [a for a in get_args(kind) if a is not type(None)]
+        kind = inner[0] if len(inner) == 1 else Union[tuple(inner)]  # noqa: UP007 (built at run time)
+    text = value.strip() if isinstance(value, str) else None
+    if get_origin(kind) is Literal:
+        choices = get_args(kind)
+        if value in choices or (text is not None and text in choices):
+            return value if value in choices else text
+        raise wrong
+    if get_origin(kind) is tuple:
+        parts = [p for p in text.split(",") if p.strip()] if text is not None else value
+        if not isinstance(parts, (list, tuple)):
+            raise wrong
+        try:
+            return tuple(convert(key, get_args(kind)[0], part) for part in parts)
+        except SettingError:
+            raise wrong from None
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if text is not None and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        raise wrong
+    if kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return int(text) if text is not None else _raise(wrong)
+        except ValueError:
+            raise wrong from None
+    if kind is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            try:
+                number = float(text) if text is not None else _raise(wrong)
+            except ValueError:
+                raise wrong from None
+        if not math.isfinite(number):
+            raise wrong
+        return number
+    if kind is str:
+        return text if text is not None else _raise(wrong)
+    if kind is Path:
+        return Path(text) if text is not None else (value if isinstance(value, Path) else _raise(wrong))
+    raise SettingError(f"setting {key!r} has a type settings cannot set: {kind!r}")
+
+
+def _raise(error: Exception):
+    raise error
+
+
+def known_keys(kind: type, prefix: str = "") -> list[str]:
+    """Every settable key of the configuration class ``kind``, sections expanded."""
+    keys = []
+    for name, field_kind in get_type_hints(kind).items():
+        if name not in {f.name for f in fields(kind)}:
+            continue
+        section = _section(field_kind)
+        if section is None:
+            keys.append(prefix + name)
+        else:
+            if hasattr(section, "named"):
+                keys.append(prefix + name)
+            keys += known_keys(section, f"{prefix}{name}.")
+    return keys
+
+
+def apply_settings(config: Config, settings: Mapping[str, object], prefix: str = "") -> Config:
+    """A copy of ``config`` with ``settings`` applied: dotted keys (``search.c_puct``) or nested
+    mappings (TOML tables), values typed or as text. Raises SettingError naming the key."""
+    kind = type(config)
+    hints = get_type_hints(kind)
+    names = [f.name for f in fields(kind)]
+    direct: dict[str, object] = {}
+    nested: dict[str, dict[str, object]] = {}
+    for key, value in settings.items():
+        head, dot, rest = str(key).partition(".")
+        full = prefix + str(key)
+        if head not in names:
+            raise SettingError(f"unknown setting {full!r}: known settings are {', '.join(known_keys(kind, prefix))}")
+        section = _section(hints[head])
+        if dot:
+            if section is None:
+                raise SettingError(f"unknown setting {full!r}: {prefix + head!r} has no keys of its own")
+            nested.setdefault(head, {})[rest] = value
+        elif section is not None and isinstance(value, Mapping):
+            nested.setdefault(head, {}).update({str(k): v for k, v in value.items()})
+        elif section is not None and isinstance(value, str) and hasattr(section, "named"):
+            try:
+                direct[head] = section.named(value.strip())
+            except ValueError as error:
+                raise SettingError(f"setting {full!r}: {error}") from None
+        elif section is not None:
+            raise SettingError(f"setting {full!r} is a section: set its keys, e.g. {full}.{fields(section)[0].name}")
+        else:
+            direct[head] = convert(full, hints[head], value)
+    for head, keys in nested.items():
+        direct[head] = apply_settings(direct.get(head, getattr(config, head)), keys, f"{prefix}{head}.")
+    try:
+        return replace(config, **direct)
+    except SettingError:
+        raise
+    except (ValueError, TypeError) as error:
+        where = ", ".join(prefix + k for k in direct) or prefix.rstrip(".")
+        raise SettingError(f"setting {where}: {error}") from None
+
+
+def parse_assignments(options: list[str]) -> dict[str, str]:
+    """``["key=value", ...]`` (``--set`` options) -> dict; SettingError on a missing ``=``."""
+    settings = {}
+    for option in options:
+        key, sep, value = option.partition("=")
+        if not sep or not key.strip():
+            raise SettingError(f"--set expects key=value, got {option!r}")
+        settings[key.strip()] = value.strip()
+    return settings
+
+
+def read_toml(path: str | Path) -> dict[str, object]:
+    """A TOML settings file as a mapping; SettingError when it cannot be read or parsed."""
+    try:
+        return tomllib.loads(Path(path).read_text())
+    except OSError as error:
+        raise SettingError(f"cannot read config file {path}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingError(f"config file {path} is not valid TOML: {error}") from None
+
+
+def load_settings(config: Config, path: str | Path | None = None, overrides: Mapping[str, object] = {}) -> Config:
+    """``config``, then the TOML file at ``path`` (if any), then ``overrides`` (``--set``)."""
+    if path is not None:
+        config = apply_settings(config, read_toml(path))
+    return apply_settings(config, overrides)
+
+
+__all__ = ["SettingError", "apply_settings", "convert", "describe_type", "known_keys", "load_settings",
+           "parse_assignments", "read_toml"]

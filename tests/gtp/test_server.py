@@ -123,5 +123,5 @@ def test_an_interrupt_sent_right_after_its_command_is_not_lost_or_carried_over()
     """The interrupt may be read before the loop starts the command; it still stops that command,
     and the command after it runs uninterrupted."""
     out = io.StringIO()
-    serve(ScriptedEngine(), io.BytesIO(b"1 wait\n# interrupt\n2 wait\n"), out)
-    assert out.getvalue() == "=1 interrupted\n\n=2 timeout\n\n"
+    serve(ScriptedEngine(), io.BytesIO(b"1 name\n2 wait\n# interrupt\n3 wait\n"), out)
+    assert out.getvalue() == "=1 ok\n\n=2 interrupted\n\n=3 timeout\n\n"

@@ -13,6 +13,8 @@ from gogame.board_nb import BLACK
 from gogame.coords import PASS, to_gtp
 from search.result import SearchResult
 
+from .arguments import color_or_none
+
 DEFAULT_INTERVAL = 1.0  # seconds, when the command gives none
 MIN_INTERVAL = 0.05
 
@@ -29,15 +31,6 @@ class AnalyzeRequest:
     ownership: bool = False
 
 
-def _color(token: str) -> int | None:
-    lowered = token.lower()
-    if lowered in ("b", "black"):
-        return BLACK
-    if lowered in ("w", "white"):
-        return 3 - BLACK
-    return None
-
-
 def _boolean(key: str, value: str) -> bool:
     if value.lower() not in ("true", "false"):
         raise ValueError(f"{key} expects true or false")
@@ -49,8 +42,8 @@ def parse_analyze_args(args: list[str], dialect: str, to_move: int) -> AnalyzeRe
     unknown or malformed."""
     tokens = list(args)
     color = to_move
-    if tokens and _color(tokens[0]) is not None:
-        color = _color(tokens.pop(0))
+    if tokens and color_or_none(tokens[0]) is not None:
+        color = color_or_none(tokens.pop(0))
     interval = DEFAULT_INTERVAL
     if tokens and tokens[0].isdigit():
         interval = int(tokens.pop(0)) / 100

@@ -1,0 +1,104 @@
+"""Playing: ``play``, ``undo`` and move generation (``genmove``, ``reg_genmove``,
+``kgs-genmove_cleanup``), with the search limits of each move (``_limits``: the clock, else the
+configured visits or time, else a default), resignation, and passing once the opponent has passed
+into a won game. ``think`` is shared with the analysis streams and ``tengen play``.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from gogame.coords import PASS, to_gtp
+from gogame.game import GameState
+from gogame.rules import IllegalMove
+from search.result import SearchLimits, SearchResult
+
+from .arguments import GtpFailure, parse_color, parse_vertex
+from .config import DEFAULT_SECONDS_PER_MOVE, EngineConfig
+from .timecontrol import TimeManager
+
+
+class PlayCommands:
+    """``play undo genmove reg_genmove kgs-genmove_cleanup`` and ``think``, as a mixin of
+    :class:`gtp.engine.GtpEngine`. Uses the scoring family's ``_status`` (dead stones)."""
+
+    config: EngineConfig
+    size: int
+    game: GameState
+    searcher: Any  # what gtp.player.build_searcher built: MCTS, policy or flat player
+    time: TimeManager
+    last_result: SearchResult | None
+    log: Callable[[str], None]
+    _interrupted: Callable[[], bool]
+
+    def cmd_play(self, args: list[str]) -> str:
+        if len(args) != 2:
+            raise GtpFailure("syntax error")
+        color = parse_color(args[0])
+        pt = parse_vertex(args[1], self.size)
+        try:
+            self.game.play(pt, color)
+        except IllegalMove as error:
+            self.log(str(error))
+            raise GtpFailure("illegal move") from None
+        return ""
+
+    def cmd_undo(self, args: list[str]) -> str:
+        if not self.game.moves:
+            raise GtpFailure("cannot undo")
+        self.game.undo()
+        return ""
+
+    def _limits(self, color: int) -> SearchLimits:
+        budget = self.time.budget(color, len(self.game.board.empty_points()))
+        if budget is not None:
+            seconds = budget if self.config.time is None else min(budget, self.config.time)
+            return SearchLimits(visits=self.config.visits, seconds=seconds)
+        if self.config.visits is not None or self.config.time is not None:
+            return SearchLimits(visits=self.config.visits, seconds=self.config.time)
+        return SearchLimits(seconds=DEFAULT_SECONDS_PER_MOVE)
+
+    def _passing_wins(self, color: int) -> bool:
+        """The opponent has just passed and the game, scored now (dead stones off), is ours."""
+        moves = self.game.moves
+        if not moves or moves[-1].point != PASS or moves[-1].color == color:
+            return False
+        winner = self.game.score(self._status()["dead"]).winner
+        return winner == color
+
+    def think(self, color: int, cleanup: bool = False, on_progress=None, interval: float = 1.0) -> tuple[int | str, SearchResult | None]:
+        """Choose ``color``'s move: a point, PASS or "resign"."""
+        self.game.to_move = color
+        if not cleanup and self._passing_wins(color):
+            return PASS, None
+        start = time.perf_counter()
+        limits = self._limits(color)
+        if hasattr(self.searcher, "tromp_taylor_ends"):  # cleanup: capture the dead, count as it stands
+            self.searcher.tromp_taylor_ends = cleanup
+        result = self.searcher.search(self.game, limits, should_stop=self._interrupted, on_progress=on_progress,
+                                      progress_interval=interval)
+        self.time.charge(color, time.perf_counter() - start)
+        self.last_result = result
+        best = result.best
+        if best is None:
+            return PASS, result
+        if (not cleanup and result.visits >= self.config.resign_min_visits
+                and best.winrate < self.config.resign_threshold):
+            return "resign", result
+        return best.move, result
+
+    def cmd_genmove(self, args: list[str], commit: bool, cleanup: bool = False) -> str:
+        if len(args) != 1:
+            raise GtpFailure("syntax error")
+        color = parse_color(args[0])
+        move, _ = self.think(color, cleanup)
+        return self._answer_move(color, move, commit)
+
+    def _answer_move(self, color: int, move: int | str, commit: bool) -> str:
+        if move == "resign":
+            return "resign"
+        if commit:
+            self.game.play(move, color)
+        else:
+            self.game.to_move = color
+        return to_gtp(move, self.size)

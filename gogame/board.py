@@ -10,6 +10,7 @@ import numpy as np
 from . import board_nb as nb
 from .board_nb import BLACK, BORDER, EMPTY, WHITE
 from .coords import check_size, point, row_col
+from .scoring_nb import area_score_nb, region_owners_nb
 
 STONE_CHARS = {EMPTY: ".", BLACK: "X", WHITE: "O"}
 _CHAR_STONES = {".": EMPTY, "+": EMPTY, "X": BLACK, "x": BLACK, "#": BLACK, "O": WHITE, "o": WHITE}
@@ -117,12 +118,12 @@ class Board:
 
     def area_score(self) -> int:
         """Tromp-Taylor area score, Black minus White, no komi."""
-        return int(nb.area_score_nb(self.array))
+        return int(area_score_nb(self.array))
 
     def owners(self) -> np.ndarray:
         """Tromp-Taylor owner of every point as a (size, size) array (EMPTY: neither)."""
         owner = np.empty(self.width * self.width, np.int64)
-        nb.region_owners_nb(self.array, owner)
+        region_owners_nb(self.array, owner)
         return owner.reshape(self.width, self.width)[1:-1, 1:-1].copy()
 
     # --- ASCII, for humans and test fixtures -------------------------------------------------

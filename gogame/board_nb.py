@@ -1,7 +1,8 @@
 """Numba kernels of the fast board: one flat int64 array per board, simple ko only.
 
 Reading guide: the layout constants first, then ``init_board_nb``, the queries (``is_eye_nb``,
-``legal_reason_nb``), ``play_nb`` and its two helpers, and ``area_score_nb``. ``board.py`` wraps
+``legal_reason_nb``), ``play_nb`` and its helpers, and the move lists at the end. Counting a
+board (owners, area, the margin by the rules) is in :mod:`gogame.scoring_nb`. ``board.py`` wraps
 these in a thin class; ``game.py`` adds superko, history and scoring on top.
 
 Layout. A board is one ``int64`` array: a header of ``HEADER`` scalars, then ``NFIELDS`` fields of
@@ -78,10 +79,43 @@ SIDE_TO_MOVE_KEY = np.int64(0x5BD1E9955BD1E995)
 """XORed into the hash for White to move, for situational superko."""
 
 
+def __getattr__(name: str):
+    """The scoring kernels' old home, until ``nets/evaluator.py`` and ``selfplay/lockstep.py``
+    import them from :mod:`gogame.scoring_nb` (lazily: that module imports this one)."""
+    if name in ("region_owners_nb", "area_score_nb", "rules_margin_nb", "result_for_nb"):
+        from . import scoring_nb
+        return getattr(scoring_nb, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def board_length(size: int) -> int:
     """Length of the flat array of a ``size`` x ``size`` board."""
     w = size + 2
     return HEADER + NFIELDS * w * w
+
+
+@njit(cache=True)
+def _add_empty_nb(b, p):
+    """Append point ``p`` to the empty list (``F_EMPTY``, ``F_EIDX``, ``H_NEMPTY``)."""
+    npts = b[H_NP]
+    n_empty = b[H_NEMPTY]
+    b[HEADER + F_EIDX * npts + p] = n_empty
+    b[HEADER + F_EMPTY * npts + n_empty] = p
+    b[H_NEMPTY] = n_empty + 1
+
+
+@njit(cache=True)
+def _remove_empty_nb(b, p):
+    """Take point ``p`` out of the empty list: the list's last point moves into its slot."""
+    npts = b[H_NP]
+    emp = HEADER + F_EMPTY * npts
+    eidx = HEADER + F_EIDX * npts
+    i = b[eidx + p]
+    n_empty = b[H_NEMPTY] - 1
+    q = b[emp + n_empty]
+    b[emp + i] = q
+    b[eidx + q] = i
+    b[H_NEMPTY] = n_empty
 
 
 @njit(cache=True)
@@ -94,19 +128,13 @@ def init_board_nb(b, size):
     b[H_W] = w
     b[H_NP] = npts
     col = HEADER + F_COLOR * npts
-    emp = HEADER + F_EMPTY * npts
-    eidx = HEADER + F_EIDX * npts
-    n_empty = 0
     for p in range(npts):
         r = p // w
         c = p % w
         if r == 0 or c == 0 or r == w - 1 or c == w - 1:
             b[col + p] = BORDER
         else:
-            b[eidx + p] = n_empty
-            b[emp + n_empty] = p
-            n_empty += 1
-    b[H_NEMPTY] = n_empty
+            _add_empty_nb(b, p)
 
 
 @njit(cache=True)
@@ -170,6 +198,16 @@ def legal_reason_nb(b, p, c, allow_suicide):
 
 
 @njit(cache=True)
+def _add_pseudo_liberty_nb(b, h, p, sign):
+    """Count the (stone, empty point ``p``) pair once more (``sign`` 1) or once less (-1) among
+    the pseudo-liberties of the chain with head ``h``."""
+    npts = b[H_NP]
+    b[HEADER + F_LIBS * npts + h] += sign
+    b[HEADER + F_LSUM * npts + h] += sign * p
+    b[HEADER + F_LSUM2 * npts + h] += sign * p * p
+
+
+@njit(cache=True)
 def _remove_chain_nb(b, h, capturer):
     """Empty the chain with head ``h``; its points become liberties of the adjacent chains,
     which are all of colour ``capturer``. Returns the number of stones removed."""
@@ -178,29 +216,18 @@ def _remove_chain_nb(b, h, capturer):
     col = HEADER + F_COLOR * npts
     head = HEADER + F_HEAD * npts
     nxt = HEADER + F_NEXT * npts
-    libs = HEADER + F_LIBS * npts
-    lsum = HEADER + F_LSUM * npts
-    lsum2 = HEADER + F_LSUM2 * npts
-    emp = HEADER + F_EMPTY * npts
-    eidx = HEADER + F_EIDX * npts
     victim = b[col + h]
     removed = 0
     s = h
     while True:
         b[col + s] = EMPTY
         b[H_HASH] ^= ZOBRIST[victim, s]
-        n_empty = b[H_NEMPTY]
-        b[eidx + s] = n_empty
-        b[emp + n_empty] = s
-        b[H_NEMPTY] = n_empty + 1
+        _add_empty_nb(b, s)
         removed += 1
         for k in range(4):
             t = s - w if k == 0 else (s - 1 if k == 1 else (s + 1 if k == 2 else s + w))
             if b[col + t] == capturer:
-                ht = b[head + t]
-                b[libs + ht] += 1
-                b[lsum + ht] += s
-                b[lsum2 + ht] += s * s
+                _add_pseudo_liberty_nb(b, b[head + t], s, 1)
         s = b[nxt + s]
         if s == h:
             break
@@ -247,18 +274,9 @@ def play_nb(b, p, c):
     libs = HEADER + F_LIBS * npts
     lsum = HEADER + F_LSUM * npts
     lsum2 = HEADER + F_LSUM2 * npts
-    emp = HEADER + F_EMPTY * npts
-    eidx = HEADER + F_EIDX * npts
     o = 3 - c
 
-    # take p out of the empty list (swap-remove)
-    i = b[eidx + p]
-    n_empty = b[H_NEMPTY] - 1
-    q = b[emp + n_empty]
-    b[emp + i] = q
-    b[eidx + q] = i
-    b[H_NEMPTY] = n_empty
-
+    _remove_empty_nb(b, p)
     b[col + p] = c
     b[H_HASH] ^= ZOBRIST[c, p]
     b[HEADER + F_AGE * npts + p] = b[H_MOVES]
@@ -277,11 +295,8 @@ def play_nb(b, p, c):
             count += 1
             total += q
             squares += q * q
-        elif cq != BORDER:
-            h = b[head + q]  # p stops being a pseudo-liberty of every adjacent chain
-            b[libs + h] -= 1
-            b[lsum + h] -= p
-            b[lsum2 + h] -= p * p
+        elif cq != BORDER:  # p stops being a pseudo-liberty of every adjacent chain
+            _add_pseudo_liberty_nb(b, b[head + q], p, -1)
     b[libs + p] = count
     b[lsum + p] = total
     b[lsum2 + p] = squares
@@ -393,104 +408,6 @@ def first_liberties_nb(b, s, out):
         s = b[nxt + s]
         if s == t0:
             return n
-
-
-@njit(cache=True)
-def region_owners_nb(b, owner):
-    """Tromp-Taylor owner of every point into ``owner`` (length W*W): the stone's colour, or for
-    an empty point the one colour its empty region touches (EMPTY when it touches both or none).
-    Returns (black area, white area)."""
-    npts = b[H_NP]
-    w = b[H_W]
-    col = HEADER + F_COLOR * npts
-    emp = HEADER + F_EMPTY * npts
-    stack = np.empty(npts, np.int64)
-    region = np.empty(npts, np.int64)
-    for p in range(npts):
-        owner[p] = b[col + p] if b[col + p] != BORDER else EMPTY
-        if b[col + p] == EMPTY:
-            owner[p] = -1  # not yet visited
-    black = 0
-    white = 0
-    for p in range(npts):
-        cp = b[col + p]
-        if cp == BLACK:
-            black += 1
-        elif cp == WHITE:
-            white += 1
-    for i in range(b[H_NEMPTY]):
-        p = b[emp + i]
-        if owner[p] != -1:
-            continue
-        touches = 0
-        region_size = 0
-        top = 0
-        owner[p] = EMPTY
-        stack[top] = p
-        top += 1
-        while top > 0:
-            top -= 1
-            q = stack[top]
-            region[region_size] = q
-            region_size += 1
-            for k in range(4):
-                r = q - w if k == 0 else (q - 1 if k == 1 else (q + 1 if k == 2 else q + w))
-                cr = b[col + r]
-                if cr == EMPTY:
-                    if owner[r] == -1:
-                        owner[r] = EMPTY
-                        stack[top] = r
-                        top += 1
-                elif cr != BORDER:
-                    touches |= cr
-        if touches == BLACK or touches == WHITE:
-            for j in range(region_size):
-                owner[region[j]] = touches
-            if touches == BLACK:
-                black += region_size
-            else:
-                white += region_size
-    return black, white
-
-
-@njit(cache=True)
-def area_score_nb(b):
-    """Tromp-Taylor area score, Black minus White, komi not included."""
-    owner = np.empty(b[H_NP], np.int64)
-    black, white = region_owners_nb(b, owner)
-    return black - white
-
-
-@njit(cache=True)
-def rules_margin_nb(b, area_score, white_bonus, territory):
-    """The final margin, Black minus White, of the game ending on ``b`` as its stones stand,
-    counted by the game's rules: ``area_score`` is ``area_score_nb(b)`` (passed in because a
-    playout already has it), ``white_bonus`` what White gets on top of its count (komi, plus the
-    handicap compensation under area scoring: ``GameState.white_bonus``). With ``territory``
-    (Japanese counting) stones on the board do not count and prisoners do: the area margin less
-    the stone difference plus the prisoner difference, exactly ``GameState.score`` with no dead
-    stones."""
-    margin = area_score - white_bonus
-    if territory:
-        npts = b[H_NP]
-        col = HEADER + F_COLOR * npts
-        stones = 0
-        for p in range(npts):
-            if b[col + p] == BLACK:
-                stones += 1
-            elif b[col + p] == WHITE:
-                stones -= 1
-        margin += -stones + b[H_PRISONERS_B] - b[H_PRISONERS_W]
-    return margin
-
-
-@njit(cache=True)
-def result_for_nb(margin, color):
-    """The result of a game with final ``margin`` (Black minus White) for ``color``: +1 a win,
-    -1 a loss, 0 a tie."""
-    if margin == 0:
-        return 0.0
-    return 1.0 if (margin > 0) == (color == BLACK) else -1.0
 
 
 @njit(cache=True)

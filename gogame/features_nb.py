@@ -53,6 +53,16 @@ LADDER_DEPTH_LIMIT = 200  # plies of a ladder read before giving up (a 25x25 dia
 
 
 @njit(cache=True)
+def _add_unique_nb(items, n, x):
+    """Append ``x`` to ``items[:n]`` unless it is there already; returns the new length."""
+    for i in range(n):
+        if items[i] == x:
+            return n
+    items[n] = x
+    return n + 1
+
+
+@njit(cache=True)
 def move_effects_nb(b, p, c, mark, stamp):
     """What ``c`` playing at empty ``p`` would do, without playing it: (opponent stones
     captured, exact liberties of the chain it forms, stones in that chain). ``mark`` is a scratch
@@ -75,20 +85,12 @@ def move_effects_nb(b, p, c, mark, stamp):
         if cq == o or cq == c:
             h = b[head + q]
             if cq == o and chain_in_atari_nb(b, h):
-                seen = False
-                for i in range(n_captured):
-                    seen = seen or captured_heads[i] == h
-                if not seen:
-                    captured_heads[n_captured] = h
-                    n_captured += 1
+                n = _add_unique_nb(captured_heads, n_captured, h)
+                if n > n_captured:
+                    n_captured = n
                     captures += b[size + h]
             elif cq == c:
-                seen = False
-                for i in range(n_own):
-                    seen = seen or own_heads[i] == h
-                if not seen:
-                    own_heads[n_own] = h
-                    n_own += 1
+                n_own = _add_unique_nb(own_heads, n_own, h)
     liberties = 0
     stones = 1
     mark[p] = stamp  # p itself is no liberty

@@ -288,7 +288,7 @@ class GameState:
     def white_bonus(self) -> float:
         """Points added to White's count at the end: komi, plus the handicap compensation under
         area scoring. What every scorer of a finished position (the search's game ends and
-        rollouts, :func:`gogame.board_nb.rules_margin_nb`) subtracts from Black's count."""
+        rollouts, :func:`gogame.scoring_nb.rules_margin_nb`) subtracts from Black's count."""
         return self.komi + self.compensation()
 
     @property

@@ -28,7 +28,6 @@ from .board_nb import (
     HEADER,
     LEGAL,
     WHITE,
-    area_score_nb,
     chain_in_atari_nb,
     chain_liberties_nb,
     first_liberties_nb,
@@ -36,8 +35,8 @@ from .board_nb import (
     legal_reason_nb,
     pass_nb,
     play_nb,
-    region_owners_nb,
 )
+from .scoring_nb import add_ownership_nb, area_score_nb
 
 _MULTIPLIER = np.uint64(0x2545F4914F6CDD1D)
 
@@ -157,12 +156,7 @@ def ownership_nb(start, to_move, n_playouts, rng_state, ownership):
     for _ in range(n_playouts):
         work[:] = start
         score_total += playout_nb(work, to_move, rng_state, stats)
-        region_owners_nb(work, owner)
-        for p in range(owner.shape[0]):
-            if owner[p] == BLACK:
-                ownership[p] += 1.0
-            elif owner[p] == WHITE:
-                ownership[p] -= 1.0
+        add_ownership_nb(work, owner, ownership)
     for p in range(ownership.shape[0]):
         ownership[p] /= n_playouts
     return score_total / n_playouts

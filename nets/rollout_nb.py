@@ -27,6 +27,7 @@ from numba import njit
 from gogame import board_nb as nb
 from gogame.features_nb import move_effects_nb
 from gogame.playout_nb import random_below_nb
+from gogame.scoring_nb import area_score_nb
 
 PATTERN_WEIGHTS = 4**8
 RESPONSE_OFFSET = PATTERN_WEIGHTS
@@ -174,7 +175,7 @@ def policy_playout_full_nb(b, to_move, weights, rng_state, max_stones):
             if passes >= 2:
                 break
         c = 3 - c
-    return nb.area_score_nb(b)
+    return area_score_nb(b)
 
 
 # --- incremental playouts ------------------------------------------------------------------
@@ -370,7 +371,7 @@ def policy_playout_nb(b, to_move, weights, rng_state, max_stones):
             if passes >= 2:
                 break
         c = 3 - c
-    return nb.area_score_nb(b)
+    return area_score_nb(b)
 
 
 @njit(cache=True)

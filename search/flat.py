@@ -16,10 +16,10 @@ import numpy as np
 from numba import njit
 
 from gogame import board_nb as nb
-from gogame.board_nb import BLACK, WHITE
 from gogame.coords import from_policy_index
 from gogame.game import GameState
 from gogame.playout_nb import capture_aware_playout_nb, make_rng_state
+from gogame.scoring_nb import add_ownership_nb, result_for_nb, rules_margin_nb
 
 from .result import MoveStats, SearchLimits, SearchResult
 
@@ -39,7 +39,7 @@ def flat_bandit_nb(b, to_move, candidates, visits, wins, pulls, white_bonus, ter
                    ownership, owner):
     """``pulls`` UCB1 pulls over ``candidates`` from position ``b`` (not mutated): each plays the
     candidate, then a capture-aware playout, scored by the game's rules (``white_bonus``,
-    ``territory``: :func:`gogame.board_nb.rules_margin_nb`). ``visits``/``wins`` (side to move's wins) and
+    ``territory``: :func:`gogame.scoring_nb.rules_margin_nb`). ``visits``/``wins`` (side to move's wins) and
     ``ownership`` (+1 per Black-owned point per playout) accumulate; ``owner`` is scratch."""
     size = b[nb.H_SIZE]
     max_stones = 3 * size * size
@@ -62,16 +62,10 @@ def flat_bandit_nb(b, to_move, candidates, visits, wins, pulls, white_bonus, ter
         scratch[:] = b
         nb.play_nb(scratch, candidates[chosen], to_move)
         score = capture_aware_playout_nb(scratch, 3 - to_move, rng_state, max_stones)
-        wins[chosen] += 0.5 + 0.5 * nb.result_for_nb(nb.rules_margin_nb(scratch, score, white_bonus, territory),
-                                                     to_move)
+        wins[chosen] += 0.5 + 0.5 * result_for_nb(rules_margin_nb(scratch, score, white_bonus, territory), to_move)
         visits[chosen] += 1
         total += 1
-        nb.region_owners_nb(scratch, owner)
-        for p in range(owner.shape[0]):
-            if owner[p] == BLACK:
-                ownership[p] += 1.0
-            elif owner[p] == WHITE:
-                ownership[p] -= 1.0
+        add_ownership_nb(scratch, owner, ownership)
 
 
 class FlatMonteCarlo:

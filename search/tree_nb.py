@@ -35,6 +35,7 @@ from numba import njit
 from gogame import board_nb as nb
 from gogame.board_nb import LEGAL
 from gogame.playout_nb import capture_aware_playout_nb
+from gogame.scoring_nb import add_ownership_nb, area_score_nb, region_owners_nb, result_for_nb, rules_margin_nb
 from nets.rollout_nb import policy_playout_nb
 
 UNEXPANDED = 0
@@ -73,7 +74,7 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
     """Descend ``batch_size`` times from ``root`` by PUCT with virtual loss. Leaves to evaluate
     go to ``out_*`` (their boards played out from ``root_board``) and are marked PENDING; a
     terminal leaf (two passes) is scored by the game's rules (``white_bonus``, ``territory``: see
-    :func:`gogame.board_nb.rules_margin_nb`) and backed up at once. Stops early when a descent meets
+    :func:`gogame.scoring_nb.rules_margin_nb`) and backed up at once. Stops early when a descent meets
     a PENDING leaf or the node pool is full. With ``exact_ends`` every game end is scored as the
     stones stand, settled or not. Returns (leaves written, simulations finished)."""
     n_out = 0
@@ -136,8 +137,8 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
         for i in range(depth + 1):
             vloss[path[i]] += 1
         if state[node] == TERMINAL:
-            margin = nb.rules_margin_nb(board, nb.area_score_nb(board), white_bonus, territory)
-            backup_nb(parent, visits, value, vloss, node, nb.result_for_nb(margin, to_move[node]))
+            margin = rules_margin_nb(board, area_score_nb(board), white_bonus, territory)
+            backup_nb(parent, visits, value, vloss, node, result_for_nb(margin, to_move[node]))
             finished += 1
             continue
         state[node] = PENDING_END if state[node] == UNSETTLED_END else PENDING
@@ -160,7 +161,7 @@ def settled_nb(board):
     npts = board[nb.H_NP]
     emp = nb.HEADER + nb.F_EMPTY * npts
     owner = np.empty(npts, np.int64)
-    nb.region_owners_nb(board, owner)
+    region_owners_nb(board, owner)
     for i in range(board[nb.H_NEMPTY]):
         if owner[board[emp + i]] == nb.EMPTY:
             return False
@@ -293,7 +294,7 @@ def compact_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_mo
 def rollout_mix_nb(boards, colors, white_bonus, territory, rng_state, values, weight, ownership, policy_weights):
     """AlphaGo's leaf evaluation: ``(1 - weight) * value + weight * z`` with z the result of one
     playout from each leaf (side to move's view), scored by the game's rules (``white_bonus``,
-    ``territory``: see :func:`gogame.board_nb.rules_margin_nb`): drawn from the fast rollout
+    ``territory``: see :func:`gogame.scoring_nb.rules_margin_nb`): drawn from the fast rollout
     policy with ``policy_weights``, or capture-aware random when that is empty. Final owners are added to
     ``ownership`` (+1 Black). ``boards`` are played out in place."""
     owner = np.empty(ownership.shape[0], np.int64)
@@ -304,11 +305,6 @@ def rollout_mix_nb(boards, colors, white_bonus, territory, rng_state, values, we
             score = policy_playout_nb(board, colors[i], policy_weights, rng_state, 3 * size * size)
         else:
             score = capture_aware_playout_nb(board, colors[i], rng_state, 3 * size * size)
-        z = nb.result_for_nb(nb.rules_margin_nb(board, score, white_bonus, territory), colors[i])
+        z = result_for_nb(rules_margin_nb(board, score, white_bonus, territory), colors[i])
         values[i] = (1.0 - weight) * values[i] + weight * z
-        nb.region_owners_nb(board, owner)
-        for p in range(owner.shape[0]):
-            if owner[p] == nb.BLACK:
-                ownership[p] += 1.0
-            elif owner[p] == nb.WHITE:
-                ownership[p] -= 1.0
+        add_ownership_nb(board, owner, ownership)

@@ -69,7 +69,7 @@ def test_seki_stones_are_reported_and_alive():
 def test_the_kernel_margin_is_the_rules_engine_score_under_every_rule(scoring, compensation, handicap):
     """rules_margin_nb (what the search and the playouts score by) against GameState.score, on
     random games with captures, handicap stones, every compensation and both countings."""
-    from gogame import board_nb as nb
+    from gogame import scoring_nb as nb
     from gogame.coords import PASS, all_points
 
     for seed in range(3):

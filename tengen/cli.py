@@ -210,28 +210,19 @@ def _data_shards(args) -> int:
     return 0
 
 
-def _stage_settings(args) -> dict[str, str]:
-    """A stage's settings: the TOML file, then --set overrides."""
-    import tomllib
+def _stage_config(args, base):
+    """A training stage's config: ``base``, then the TOML file (``--config``), then ``--set``."""
+    from common.settings import load_settings, parse_assignments
 
-    from gtp.config import parse_set_options
-
-    settings: dict[str, str] = {}
-    if args.config:
-        try:
-            settings.update({k: str(v) for k, v in tomllib.loads(Path(args.config).read_text()).items()})
-        except (OSError, tomllib.TOMLDecodeError) as error:
-            raise ValueError(f"cannot read config file {args.config}: {error}") from None
-    settings.update(parse_set_options(args.set))
-    return settings
+    return load_settings(base, args.config, parse_assignments(args.set))
 
 
 def _train_rl(args) -> int:
     from tqdm import tqdm
 
-    from training.reinforce import RLConfig, config_from, train_rl
+    from training.reinforce import RLConfig, train_rl
 
-    config = config_from(_stage_settings(args), RLConfig())
+    config = _stage_config(args, RLConfig())
     with tqdm(total=config.iterations, desc="rl", unit="iteration", file=sys.stderr) as bar:
         def progress(iteration: int, total: int) -> None:
             bar.n = iteration
@@ -244,9 +235,9 @@ def _train_rl(args) -> int:
 def _train_value(args) -> int:
     from tqdm import tqdm
 
-    from training.value import ValueConfig, config_from, train_value
+    from training.value import ValueConfig, train_value
 
-    config = config_from(_stage_settings(args), ValueConfig())
+    config = _stage_config(args, ValueConfig())
     bars: dict = {}
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -267,9 +258,9 @@ def _train_value(args) -> int:
 def _train_sl(args) -> int:
     from tqdm import tqdm
 
-    from training.supervised import SLConfig, config_from, train_sl
+    from training.supervised import SLConfig, train_sl
 
-    config = config_from(_stage_settings(args), SLConfig())
+    config = _stage_config(args, SLConfig())
     with tqdm(total=config.steps, desc="sl", unit="step", file=sys.stderr) as bar:
         def progress(step: int, total: int, loss: float) -> None:
             bar.n = step
@@ -331,18 +322,21 @@ def build_parser() -> argparse.ArgumentParser:
     train = subparsers.add_parser("train", help="the training pipeline")
     stages = train.add_subparsers(dest="stage", required=True)
     sl = stages.add_parser("sl", help="supervised policy learning on shards (resumes a killed run)")
-    sl.add_argument("--config", metavar="FILE", help="TOML settings (keys of training.supervised.SLConfig)")
+    sl.add_argument("--config", metavar="FILE",
+                    help="TOML settings: the fields of training.supervised.SLConfig, typed (--set overrides them)")
     sl.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a setting, e.g. data=shards/ out=runs/sl steps=5000")
     sl.set_defaults(handler=_train_sl)
     rl = stages.add_parser("rl", help="policy-gradient self-play from the SL network (resumes a killed run)")
-    rl.add_argument("--config", metavar="FILE", help="TOML settings (keys of training.reinforce.RLConfig)")
+    rl.add_argument("--config", metavar="FILE",
+                    help="TOML settings: the fields of training.reinforce.RLConfig, typed (--set overrides them)")
     rl.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a setting, e.g. sl=runs/sl/policy.safetensors estimator=advantage iterations=200")
     rl.set_defaults(handler=_train_rl)
     value = stages.add_parser("value", help="value data (SL to move U, one random move, RL to the end) and value "
                                             "network regression, Monte Carlo or TD(lambda) (resumes a killed run)")
-    value.add_argument("--config", metavar="FILE", help="TOML settings (keys of training.value.ValueConfig)")
+    value.add_argument("--config", metavar="FILE",
+                       help="TOML settings: the fields of training.value.ValueConfig, typed (--set overrides them)")
     value.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="override a setting, e.g. sl=... rl=... games=5000 td_lambda=0.8")
     value.set_defaults(handler=_train_value)

@@ -12,8 +12,6 @@ win, -1 for a loss, at the last move only. ``max_grad_norm`` > 0 clips the polic
 from __future__ import annotations
 
 import csv
-import json
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -23,16 +21,16 @@ import torch
 from torch.nn import functional as F
 
 from gogame.board_nb import BLACK, WHITE
+from gogame.features import FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from nets.config import NetConfig
 from nets.evaluator import pick_device
 from nets.models import build_network
+from selfplay.lockstep import outcome_for, play_lockstep
 
-from .lockstep import play_lockstep
 from .policy_gradient import ESTIMATORS, estimator_weights
-from .settings import apply_settings, continue_log
-from .state import load_training_state, save_training_state
+from .run import Run
 
 
 @dataclass(frozen=True)
@@ -69,10 +67,10 @@ class RLConfig:
             raise ValueError(f"bad RL settings: {self}")
 
 
-def config_from(settings: dict[str, str], base: RLConfig = RLConfig()) -> RLConfig:
-    """``base`` with ``key=value`` strings applied (see :func:`training.settings.apply_settings`)."""
-    return apply_settings(base, settings)
-
+RECORDED = FEATURES_ALPHAGO_49
+"""The planes recorded in self-play: the critic reads them all, the learner its first ``input_planes``."""
+READABLE = (FEATURES_ALPHAGO_48.name, FEATURES_ALPHAGO_49.name)
+"""The learner's feature sets: a prefix of the recorded planes."""
 
 LOG_FIELDS = ["iteration", "train_win_rate", "policy_loss", "value_loss", "win_rate_vs_sl", "pool_size", "seconds"]
 
@@ -96,9 +94,7 @@ def win_rate(learner, opponent, games: int, config: RLConfig, device, rng) -> fl
         players = {color: learner, 3 - color: opponent}
         played, _ = play_lockstep(players, half, config.size, config.komi, device, rng, temperature=config.temperature,
                                   max_moves=config.max_moves or None)
-        for game in played:
-            margin = game.score().margin
-            wins += 0.5 if margin == 0 else float((margin > 0) == (color == BLACK))
+        wins += sum((outcome_for(game, color) + 1) / 2 for game in played)  # a tie counts half
     return wins / (2 * half)
 
 
@@ -127,26 +123,25 @@ def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = Non
     device = pick_device(config.device)
     torch.manual_seed(config.seed)
     sl_policy, sl_info = load_checkpoint(config.sl, expected_kind="policy")
-    if sl_info.config.feature_set not in ("alphago48", "alphago49"):
-        raise ValueError(f"{config.sl}: RL self-play reads the alphago48/alphago49 feature sets, "
+    if sl_info.config.feature_set not in READABLE:
+        raise ValueError(f"{config.sl}: RL self-play reads the {'/'.join(READABLE)} feature sets, "
                          f"not {sl_info.config.feature_set!r}")
     sl_policy.to(device).eval()
     learner = build_network(sl_info.config).to(device)
     learner.load_state_dict(sl_policy.state_dict())
     policy_optimizer = torch.optim.SGD(learner.parameters(), lr=config.learning_rate, momentum=0.9)
-    critic_config = NetConfig(kind="value", feature_set="alphago49", filters=config.value_filters, layers=config.value_layers)
+    critic_config = NetConfig(kind="value", feature_set=RECORDED.name, filters=config.value_filters,
+                              layers=config.value_layers)
     critic = build_network(critic_config).to(device)
     critic_optimizer = torch.optim.SGD(critic.parameters(), lr=config.value_learning_rate, momentum=0.9)
     parts = {"policy": (learner, policy_optimizer), "critic": (critic, critic_optimizer)}
-    state_path, log_path = out / "training-state.safetensors", out / "log.csv"
-    iteration, extra = load_training_state(state_path, parts) if state_path.exists() else (0, {"pool": []})
-    atomic_write(out / "config.json", lambda t: Path(t).write_text(json.dumps({"rl": asdict(config)}, indent=2)))
-    continue_log(log_path, LOG_FIELDS, "iteration", iteration)
+    run = Run(out, {"rl": asdict(config)}, LOG_FIELDS, "policy.safetensors", key="iteration")
+    iteration, extra = run.resume(parts)
     pool = [p for p in extra.get("pool", []) if (out / "pool" / p).exists()]
-    planes_shape = (49, config.size, config.size)
-    start = time.perf_counter()
-    row: dict = {}
-    while iteration < config.iterations:
+    planes_shape = (RECORDED.planes, config.size, config.size)
+
+    def train_step(iteration: int) -> dict:
+        """One iteration: games against a pool member, one policy (and critic) step, its log row."""
         rng = np.random.default_rng([config.seed, iteration])
         choice = int(rng.integers(len(pool) + 1))
         opponent = sl_policy if choice == len(pool) else load_checkpoint(out / "pool" / pool[choice])[0].to(device).eval()
@@ -156,7 +151,7 @@ def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = Non
             players = {color: learner, 3 - color: opponent}
             _, recorded = play_lockstep(players, config.games_per_iteration // 2, config.size, config.komi, device, rng,
                                         record_color=color, temperature=config.temperature,
-                                        max_moves=config.max_moves or None, record_features="alphago49")
+                                        max_moves=config.max_moves or None, record_features=RECORDED.name)
             trajectories += [t for t in recorded if t.actions]
         learner.train()
         planes, spans = _unpack(trajectories, planes_shape)
@@ -188,27 +183,26 @@ def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = Non
             loss.backward()
             critic_optimizer.step()
             value_loss = loss.item()
-        iteration += 1
-        if iteration % config.pool_every == 0:
-            name = f"iteration-{iteration:06d}.safetensors"
-            save_checkpoint(out / "pool" / name, learner, CheckpointInfo(sl_info.config, (config.size,), iteration,
+        done = iteration + 1
+        if done % config.pool_every == 0:
+            name = f"iteration-{done:06d}.safetensors"
+            save_checkpoint(out / "pool" / name, learner, CheckpointInfo(sl_info.config, (config.size,), done,
                                                                          {"stage": "rl", "pool": True}))
             pool.append(name)
         evaluated = ""
-        if iteration % config.eval_every == 0 or iteration == config.iterations:
+        if done % config.eval_every == 0 or done == config.iterations:
             learner.eval()
             evaluated = round(win_rate(learner, sl_policy, config.eval_games, config, device, rng), 4)
-        row = {"iteration": iteration, "train_win_rate": round(float(np.mean(np.array(outcomes) > 0)), 4),
-               "policy_loss": round(policy_loss.item(), 5), "value_loss": round(value_loss, 5),
-               "win_rate_vs_sl": evaluated, "pool_size": len(pool) + 1, "seconds": round(time.perf_counter() - start, 1)}
-        save_checkpoint(out / "policy.safetensors", learner,
-                        CheckpointInfo(sl_info.config, (config.size,), iteration, {"stage": "rl", "sl": str(config.sl),
-                                                                                   "estimator": config.estimator}))
-        save_training_state(state_path, parts, iteration, {"pool": pool})
-        with log_path.open("a", newline="") as handle:
-            csv.DictWriter(handle, LOG_FIELDS).writerow(row)
-        if evaluated != "":
-            plot_rl(log_path, out / "rl.png")
-        if progress:
-            progress(iteration, config.iterations)
-    return row
+        return {"iteration": done, "train_win_rate": round(float(np.mean(np.array(outcomes) > 0)), 4),
+                "policy_loss": round(policy_loss.item(), 5), "value_loss": round(value_loss, 5),
+                "win_rate_vs_sl": evaluated, "pool_size": len(pool) + 1}
+
+    def plot(row: dict) -> None:
+        if row["win_rate_vs_sl"] != "":
+            plot_rl(run.log_path, out / "rl.png")
+
+    return run.train(parts, iteration, config.iterations, train_step, lambda iteration, rows: rows[-1], learner,
+                     CheckpointInfo(sl_info.config, (config.size,),
+                                    provenance={"stage": "rl", "sl": str(config.sl), "estimator": config.estimator}),
+                     plot=plot, extra=lambda: {"pool": pool},
+                     progress=(lambda iteration, row: progress(iteration, config.iterations)) if progress else None)

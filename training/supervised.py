@@ -5,14 +5,13 @@ SGD with momentum and a step learning-rate schedule; top-1 / top-5 accuracy on t
 Everything a run produces lives in its ``out`` folder: ``config.json``, ``log.csv``, ``sl.png``,
 ``policy.safetensors`` (the network, a normal checkpoint) and ``training-state.safetensors``
 (network, momentum, step: how a killed run resumes). Both are written atomically every
-``checkpoint_every`` steps; nothing is pickled. Once the network is done, the fast rollout policy
+``checkpoint_every`` steps by the run skeleton (:mod:`training.run`); nothing is pickled. Once the network is done, the fast rollout policy
 is trained on the same games (``rollout.safetensors``, its held-out accuracy in ``rollout.json``).
 """
 from __future__ import annotations
 
 import csv
 import json
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -23,15 +22,14 @@ from torch.nn import functional as F
 
 from gogame.symmetry import policy_index_map, transform_array
 from common.files import atomic_write
-from nets.checkpoint import CheckpointInfo, save_checkpoint
+from nets.checkpoint import CheckpointInfo
 from nets.config import NetConfig
 from nets.evaluator import pick_device
 from nets.models import build_network
 
 from .dataset import load_split, read_sidecar
 from .rollout import train_rollout_policy
-from .settings import apply_settings, continue_log
-from .state import load_training_state, save_training_state
+from .run import Run
 
 
 @dataclass(frozen=True)
@@ -60,11 +58,6 @@ class SLConfig:
     def __post_init__(self) -> None:
         if self.steps < 0 or self.batch_size < 1 or self.learning_rate <= 0 or self.checkpoint_every < 1:
             raise ValueError(f"bad training settings: {self}")
-
-
-def config_from(settings: dict[str, str], base: SLConfig = SLConfig()) -> SLConfig:
-    """``base`` with ``key=value`` strings applied (see :func:`training.settings.apply_settings`)."""
-    return apply_settings(base, settings)
 
 
 def _augment(planes: np.ndarray, moves: np.ndarray, size: int, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -121,42 +114,35 @@ def plot_log(log_path: Path, png_path: Path, title: str) -> None:
     plt.close(figure)
 
 
+def learning_rate_at(config: SLConfig, step: int) -> float:
+    """The rate of the step after ``step`` steps: ``learning_rate`` halved every ``lr_halving_steps``."""
+    return config.learning_rate * 0.5 ** (step // max(config.lr_halving_steps, 1))
+
+
 def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | None = None) -> dict:
     """Train (or resume) the SL policy network; returns the last evaluation."""
     out = Path(config.out)
-    out.mkdir(parents=True, exist_ok=True)
     sidecar = read_sidecar(config.data)
     net_config = NetConfig(kind="policy", feature_set=sidecar["feature_set"], filters=config.filters, layers=config.layers)
-    saved_config = out / "config.json"
-    if saved_config.exists():
-        previous = json.loads(saved_config.read_text())
-        if previous.get("network") != net_config.to_dict():
-            raise ValueError(f"{out} holds a run of another network ({previous.get('network')}); use another --out")
-    atomic_write(saved_config, lambda t: Path(t).write_text(json.dumps({"sl": asdict(config), "network": net_config.to_dict()},
-                                                                        indent=2)))
+    run = Run(out, {"sl": asdict(config), "network": net_config.to_dict()}, LOG_FIELDS, "policy.safetensors",
+              same=("network",))
     device = pick_device(config.device)
     torch.manual_seed(config.seed)
     model = build_network(net_config).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=config.momentum,
                                 weight_decay=config.weight_decay)
-    state_path = out / "training-state.safetensors"
-    step = load_training_state(state_path, {"policy": (model, optimizer)})[0] if state_path.exists() else 0
+    parts = {"policy": (model, optimizer)}
+    step, _ = run.resume(parts)
     train = load_split(config.data, "train", sidecar["feature_set"])
     heldout = load_split(config.data, "heldout", sidecar["feature_set"])
     if len(train.moves) == 0:
         raise ValueError(f"{config.data}: the training split is empty")
     size = sidecar["size"]
-    log_path = out / "log.csv"
-    continue_log(log_path, LOG_FIELDS, "step", step)
     rng = np.random.default_rng([config.seed, step])
-    start = time.perf_counter()
-    running = []
-    evaluation = {}
-    model.train()
-    while step < config.steps:
-        rate = config.learning_rate * 0.5 ** (step // max(config.lr_halving_steps, 1))
+
+    def train_step(step: int) -> float:
         for group in optimizer.param_groups:
-            group["lr"] = rate
+            group["lr"] = learning_rate_at(config, step)
         chosen = rng.integers(0, len(train.moves), config.batch_size)
         planes, moves = train.planes[chosen], train.moves[chosen]
         if config.symmetries:
@@ -166,22 +152,21 @@ def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | Non
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        running.append(loss.item())
-        step += 1
-        if progress:
-            progress(step, config.steps, running[-1])
-        if step % config.eval_every == 0 or step == config.steps or step % config.checkpoint_every == 0:
-            top1, top5, heldout_loss = accuracy(model, heldout.planes, heldout.moves, device)
-            evaluation = {"step": step, "loss": float(np.mean(running)), "heldout_top1": top1, "heldout_top5": top5,
-                          "heldout_loss": heldout_loss, "learning_rate": rate,
-                          "seconds": round(time.perf_counter() - start, 1)}
-            running = []
-            save_checkpoint(out / "policy.safetensors", model,
-                            CheckpointInfo(net_config, (size,), step, {"stage": "sl", "data": str(config.data)}))
-            save_training_state(state_path, {"policy": (model, optimizer)}, step)
-            with log_path.open("a", newline="") as handle:
-                csv.DictWriter(handle, LOG_FIELDS).writerow(evaluation)
-            plot_log(log_path, out / "sl.png", f"SL policy ({net_config.filters} filters, {net_config.layers} layers)")
+        return loss.item()
+
+    def report(step: int, losses: list[float]) -> dict:
+        top1, top5, heldout_loss = accuracy(model, heldout.planes, heldout.moves, device)
+        return {"step": step, "loss": float(np.mean(losses)), "heldout_top1": top1, "heldout_top5": top5,
+                "heldout_loss": heldout_loss, "learning_rate": learning_rate_at(config, step - 1)}
+
+    model.train()
+    evaluation = run.train(
+        parts, step, config.steps, train_step, report, model,
+        CheckpointInfo(net_config, (size,), provenance={"stage": "sl", "data": str(config.data)}),
+        every=(config.eval_every, config.checkpoint_every),
+        plot=lambda row: plot_log(run.log_path, out / "sl.png",
+                                  f"SL policy ({net_config.filters} filters, {net_config.layers} layers)"),
+        progress=(lambda step, loss: progress(step, config.steps, loss)) if progress else None)
     if config.rollout_policy and not (out / "rollout.safetensors").exists():
         rollout = train_rollout_policy(config.data, out / "rollout.safetensors", seed=config.seed)
         atomic_write(out / "rollout.json", lambda t: Path(t).write_text(json.dumps(rollout, indent=2)))

@@ -16,8 +16,6 @@ that a resumed run does not play again; training logs train and held-out MSE (``
 from __future__ import annotations
 
 import csv
-import json
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -32,14 +30,17 @@ from gogame.game import GameState
 from gogame.rules import Rules
 from gogame.symmetry import transform_array
 from common.files import atomic_write
-from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
+from nets.checkpoint import CheckpointInfo, load_checkpoint
 from nets.config import NetConfig
 from nets.evaluator import pick_device
 from nets.models import build_network
+from selfplay.lockstep import outcome_for, policy_logits, sample_moves
 
-from .lockstep import outcome_for, policy_logits, sample_moves
-from .settings import apply_settings, continue_log
-from .state import load_training_state, save_training_state
+from .run import Run
+
+
+RECORDED = FEATURES_ALPHAGO_49
+"""The value network's planes (AlphaGo's 48 and the colour to play), recorded bit-packed."""
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,6 @@ class ValueConfig:
             raise ValueError(f"bad value-stage settings: {self}")
 
 
-def config_from(settings: dict[str, str], base: ValueConfig = ValueConfig()) -> ValueConfig:
-    """``base`` with ``key=value`` strings applied (see :func:`training.settings.apply_settings`)."""
-    return apply_settings(base, settings)
-
-
 def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """``count`` games of value data: planes (bit-packed), game index, ply after U, outcome."""
     games = [GameState(config.size, config.komi, Rules(ko="simple")) for _ in range(count)]
@@ -104,7 +100,7 @@ def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.rand
             if phase == "rl":  # record the positions after the random move (the first is AlphaGo's)
                 for i, game in zip(turn, batch):
                     if config.td_lambda < 1 or not records[i]:
-                        records[i].append((np.packbits(FEATURES_ALPHAGO_49.extract(game).astype(bool)), game.to_move))
+                        records[i].append((np.packbits(RECORDED.extract(game).astype(bool)), game.to_move))
             logits = policy_logits(model, batch, device)
             choices = sample_moves(logits, np.stack([g.candidate_mask() for g in batch]), rng, config.temperature)
             for game, choice in zip(batch, choices):
@@ -116,9 +112,9 @@ def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.rand
             index.append(i)
             ply.append(step)
             outcome.append(outcome_for(game, color))
-    if not planes:  # every game ended before its random move: an empty chunk of packed 49-plane rows
-        return {"planes": np.zeros((0, -(-49 * size * size // 8)), np.uint8), "game": np.zeros(0, np.int32), "ply": np.zeros(0, np.int32),
-                "outcome": np.zeros(0, np.float32)}
+    if not planes:  # every game ended before its random move: an empty chunk of packed rows
+        return {"planes": np.zeros((0, -(-RECORDED.planes * size * size // 8)), np.uint8), "game": np.zeros(0, np.int32),
+                "ply": np.zeros(0, np.int32), "outcome": np.zeros(0, np.float32)}
     return {"planes": np.stack(planes), "game": np.array(index, np.int32), "ply": np.array(ply, np.int32),
             "outcome": np.array(outcome, np.float32)}
 
@@ -161,7 +157,7 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
     """Generate (or finish generating) the value data, then train (or resume) the value network."""
     out = Path(config.out)
     (out / "data").mkdir(parents=True, exist_ok=True)
-    atomic_write(out / "config.json", lambda t: Path(t).write_text(json.dumps({"value": asdict(config)}, indent=2)))
+    run = Run(out, {"value": asdict(config)}, LOG_FIELDS, "value.safetensors")
     device = pick_device(config.device)
     sl = load_checkpoint(config.sl, expected_kind="policy")[0].to(device).eval()
     rl = load_checkpoint(config.rl, expected_kind="policy")[0].to(device).eval()
@@ -184,20 +180,20 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
     for c in range(chunks):
         with np.load(out / "data" / f"chunk-{c:05d}.npz") as chunk:
             parts.append({key: chunk[key] for key in chunk.files})
-    planes = np.unpackbits(np.concatenate([p["planes"] for p in parts]), axis=1)[:, : 49 * config.size ** 2]
-    planes = planes.reshape(-1, 49, config.size, config.size).astype(np.float32)
+    shape = (RECORDED.planes, config.size, config.size)
+    planes = np.unpackbits(np.concatenate([p["planes"] for p in parts]), axis=1)[:, : np.prod(shape)]
+    planes = planes.reshape(-1, *shape).astype(np.float32)
     games = np.concatenate([p["game"] for p in parts])
     plies = np.concatenate([p["ply"] for p in parts])
     outcomes = np.concatenate([p["outcome"] for p in parts])
     held = np.random.default_rng(config.seed).random(config.games) < config.heldout_fraction
     heldout = held[games]
-    net_config = NetConfig(kind="value", feature_set="alphago49", filters=config.filters, layers=config.layers)
+    net_config = NetConfig(kind="value", feature_set=RECORDED.name, filters=config.filters, layers=config.layers)
     torch.manual_seed(config.seed)
     model = build_network(net_config).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=0.9, weight_decay=config.weight_decay)
-    state_path, log_path = out / "training-state.safetensors", out / "log.csv"
-    step = load_training_state(state_path, {"value": (model, optimizer)})[0] if state_path.exists() else 0
-    continue_log(log_path, LOG_FIELDS, "step", step)
+    networks = {"value": (model, optimizer)}
+    step, _ = run.resume(networks)
     x_all = torch.from_numpy(planes)
 
     def predict(rows: np.ndarray) -> np.ndarray:
@@ -215,9 +211,8 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
         raise ValueError("no training positions: generate more games")
     first_of_game = plies == 0  # held-out MSE on AlphaGo's one position per game, against the outcome
     rng = np.random.default_rng([config.seed, step])
-    start, running, row = time.perf_counter(), [], {}
-    model.train()
-    while step < config.steps:
+
+    def train_step(step: int) -> float:
         batch = rng.choice(train_rows, config.batch_size)
         planes_batch = planes[batch]
         if config.symmetries:  # a position's value is the same under the 8 symmetries of the board
@@ -227,26 +222,21 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        running.append(loss.item())
-        step += 1
-        if progress:
-            progress("steps", step, config.steps)
-        if step % config.eval_every == 0 or step % config.checkpoint_every == 0 or step == config.steps:
-            probe = held_rows[first_of_game[held_rows]]
-            heldout_mse = float(np.mean((predict(probe) - outcomes[probe]) ** 2)) if len(probe) else float("nan")
-            row = {"step": step, "train_mse": round(float(np.mean(running)), 5), "heldout_mse": round(heldout_mse, 5),
-                   "positions": int(len(train_rows)), "seconds": round(time.perf_counter() - start, 1)}
-            running = []
-            if config.td_lambda < 1:
-                targets = lambda_targets(predict(everything), outcomes, games, plies, config.td_lambda)
-            save_checkpoint(out / "value.safetensors", model,
-                            CheckpointInfo(net_config, (config.size,), step, {"stage": "value", "sl": config.sl,
-                                                                             "rl": config.rl, "td_lambda": config.td_lambda,
-                                                                             "komi": config.komi}))
-            save_training_state(state_path, {"value": (model, optimizer)}, step)
-            with log_path.open("a", newline="") as handle:
-                csv.DictWriter(handle, LOG_FIELDS).writerow(row)
-            _plot(log_path, out / "value.png")
-    return row
+        return loss.item()
 
+    def report(step: int, losses: list[float]) -> dict:
+        nonlocal targets
+        probe = held_rows[first_of_game[held_rows]]
+        heldout_mse = float(np.mean((predict(probe) - outcomes[probe]) ** 2)) if len(probe) else float("nan")
+        if config.td_lambda < 1:
+            targets = lambda_targets(predict(everything), outcomes, games, plies, config.td_lambda)
+        return {"step": step, "train_mse": round(float(np.mean(losses)), 5), "heldout_mse": round(heldout_mse, 5),
+                "positions": int(len(train_rows))}
 
+    model.train()
+    provenance = {"stage": "value", "sl": config.sl, "rl": config.rl, "td_lambda": config.td_lambda, "komi": config.komi}
+    return run.train(networks, step, config.steps, train_step, report, model,
+                     CheckpointInfo(net_config, (config.size,), provenance=provenance),
+                     every=(config.eval_every, config.checkpoint_every),
+                     plot=lambda row: _plot(run.log_path, out / "value.png"),
+                     progress=(lambda step, loss: progress("steps", step, config.steps)) if progress else None)

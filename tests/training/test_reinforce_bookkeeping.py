@@ -9,7 +9,7 @@ import numpy as np
 
 from nets.checkpoint import read_info
 from tests.training.test_reinforce_learning import LOSES, WINS, position, script_lockstep, tiny, trajectory
-from training.lockstep import Trajectory
+from selfplay.lockstep import Trajectory
 from training.reinforce import _unpack, train_rl
 
 

@@ -23,7 +23,7 @@ from gogame.rules import Rules
 from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from nets.config import NetConfig
 from nets.models import build_network
-from training.lockstep import Trajectory
+from selfplay.lockstep import Trajectory
 from training.reinforce import RLConfig, train_rl
 
 SIZE = 5

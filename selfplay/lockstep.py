@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from gogame.board_nb import BLACK, result_for_nb
+from gogame.board_nb import BLACK
 from gogame.coords import PASS, from_policy_index
 from gogame.features import feature_set
 from gogame.game import GameState
 from gogame.rules import Rules
+from gogame.scoring_nb import result_for_nb
 
 
 @torch.inference_mode()

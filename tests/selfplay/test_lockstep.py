@@ -15,7 +15,7 @@ from gogame.game import GameState
 from gogame.rules import Rules
 from nets.config import NetConfig
 from nets.models import build_network
-from training.lockstep import outcome_for, play_lockstep, sample_moves
+from selfplay.lockstep import outcome_for, play_lockstep, sample_moves
 
 SIZE = 5
 CPU = torch.device("cpu")

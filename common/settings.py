@@ -7,6 +7,9 @@ these or ``None``) or further such dataclasses, its *sections*, addressed as ``s
 (``search.c_puct``, ``rules.ko``). A section whose class has a ``named(name)`` class method also
 takes a name (``rules=japanese``), applied before that section's own keys.
 
+A field declared with ``metadata=NOT_A_SETTING`` is filled in by whoever builds the object (a
+seed that one engine-wide seed sets, say) and is neither listed nor settable.
+
 Values come typed (TOML) or as text (``--set``) and are checked against the field's declared
 type; the dataclass's own ``__post_init__`` then checks ranges. Every error is a
 :class:`SettingError` (a ``ValueError``) that names the key and what it expects.
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 Config = TypeVar("Config")
+NOT_A_SETTING = {"setting": False}
 
 
 class SettingError(ValueError):
@@ -107,11 +111,15 @@ def _raise(error: Exception):
     raise error
 
 
+def _settable(kind: type) -> list[str]:
+    return [f.name for f in fields(kind) if f.metadata.get("setting", True)]
+
+
 def known_keys(kind: type, prefix: str = "") -> list[str]:
     """Every settable key of the configuration class ``kind``, sections expanded."""
     keys = []
     for name, field_kind in get_type_hints(kind).items():
-        if name not in {f.name for f in fields(kind)}:
+        if name not in _settable(kind):
             continue
         section = _section(field_kind)
         if section is None:
@@ -128,7 +136,7 @@ def apply_settings(config: Config, settings: Mapping[str, object], prefix: str =
     mappings (TOML tables), values typed or as text. Raises SettingError naming the key."""
     kind = type(config)
     hints = get_type_hints(kind)
-    names = [f.name for f in fields(kind)]
+    names = _settable(kind)
     direct: dict[str, object] = {}
     nested: dict[str, dict[str, object]] = {}
     for key, value in settings.items():
@@ -141,6 +149,8 @@ def apply_settings(config: Config, settings: Mapping[str, object], prefix: str =
             if section is None:
                 raise SettingError(f"unknown setting {full!r}: {prefix + head!r} has no keys of its own")
             nested.setdefault(head, {})[rest] = value
+        elif section is not None and isinstance(value, section):
+            direct[head] = value
         elif section is not None and isinstance(value, Mapping):
             nested.setdefault(head, {}).update({str(k): v for k, v in value.items()})
         elif section is not None and isinstance(value, str) and hasattr(section, "named"):
@@ -191,5 +201,5 @@ def load_settings(config: Config, path: str | Path | None = None, overrides: Map
     return apply_settings(config, overrides)
 
 
-__all__ = ["SettingError", "apply_settings", "convert", "describe_type", "known_keys", "load_settings",
+__all__ = ["NOT_A_SETTING", "SettingError", "apply_settings", "convert", "describe_type", "known_keys", "load_settings",
            "parse_assignments", "read_toml"]

@@ -41,6 +41,14 @@ class Rules:
         if not isinstance(self.suicide, bool):
             raise ValueError(f"suicide must be true or false, not {self.suicide!r}")
 
+    @classmethod
+    def named(cls, name: str) -> "Rules":
+        """The rule set called ``name`` (``chinese``, ``japanese``, ..., any case); a ValueError
+        that lists the known names."""
+        if name.lower() not in NAMED_RULES:
+            raise ValueError(f"unknown rules {name!r}: known are {', '.join(NAMED_RULES)}")
+        return NAMED_RULES[name.lower()]
+
     def with_changes(self, **changes) -> "Rules":
         """A copy with some fields replaced (validated again)."""
         return replace(self, **changes)

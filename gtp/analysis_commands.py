@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from gogame.board_nb import BLACK
 from gogame.coords import PASS, to_gtp
 from gogame.game import GameState
 from search.result import SearchLimits, SearchResult
+from search.searcher import Searcher
 
 from .analysis import format_info_line, parse_analyze_args
 from .arguments import parse_color
@@ -28,7 +29,7 @@ class AnalysisCommands:
 
     size: int
     game: GameState
-    searcher: Any  # what gtp.player.build_searcher built
+    searcher: Searcher
     last_result: SearchResult | None
     _input_pending: Callable[[], bool]
     _interrupted: Callable[[], bool]

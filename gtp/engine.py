@@ -19,12 +19,12 @@ from typing import Callable
 
 from gogame.game import GameState
 from search.result import SearchResult
+from search.searcher import Searcher
 
 from .analysis_commands import STREAMED_COMMANDS, AnalysisCommands
 from .arguments import GtpFailure
 from .config import EngineConfig
 from .play_commands import PlayCommands
-from .player import build_searcher
 from .protocol import Command, format_response
 from .scoring_commands import ScoringCommands
 from .setup_commands import SetupCommands
@@ -45,14 +45,15 @@ def _version() -> str:
 class GtpEngine(SetupCommands, PlayCommands, AnalysisCommands, ScoringCommands, TimeCommands):
     """State and commands. ``execute`` answers one parsed command through ``write``."""
 
-    def __init__(self, config: EngineConfig = EngineConfig(), log: Callable[[str], None] = lambda text: None) -> None:
+    def __init__(self, config: EngineConfig, searcher: Searcher, log: Callable[[str], None] = lambda text: None) -> None:
+        """``searcher`` plays and analyses (built from ``config`` by :mod:`tengen.wiring`)."""
         self.config = config
         self.log = log
         self.size = config.boardsize
         self.komi = config.komi
         self.rules = config.rules
-        self.searcher = build_searcher(config)
-        self.time = TimeManager(lag=config.lag)
+        self.searcher = searcher
+        self.time = TimeManager(lag=config.time.lag)
         self.game = GameState(self.size, self.komi, self.rules)
         self.last_result: SearchResult | None = None
         self.quit_requested = False

@@ -6,12 +6,13 @@ into a won game. ``think`` is shared with the analysis streams and ``tengen play
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from typing import Callable
 
 from gogame.coords import PASS, to_gtp
 from gogame.game import GameState
 from gogame.rules import IllegalMove
 from search.result import SearchLimits, SearchResult
+from search.searcher import Searcher
 
 from .arguments import GtpFailure, parse_color, parse_vertex
 from .config import DEFAULT_SECONDS_PER_MOVE, EngineConfig
@@ -25,7 +26,7 @@ class PlayCommands:
     config: EngineConfig
     size: int
     game: GameState
-    searcher: Any  # what gtp.player.build_searcher built: MCTS, policy or flat player
+    searcher: Searcher
     time: TimeManager
     last_result: SearchResult | None
     log: Callable[[str], None]
@@ -50,12 +51,13 @@ class PlayCommands:
         return ""
 
     def _limits(self, color: int) -> SearchLimits:
+        per_move = self.config.time
         budget = self.time.budget(color, len(self.game.board.empty_points()))
         if budget is not None:
-            seconds = budget if self.config.time is None else min(budget, self.config.time)
-            return SearchLimits(visits=self.config.visits, seconds=seconds)
-        if self.config.visits is not None or self.config.time is not None:
-            return SearchLimits(visits=self.config.visits, seconds=self.config.time)
+            seconds = budget if per_move.seconds is None else min(budget, per_move.seconds)
+            return SearchLimits(visits=per_move.visits, seconds=seconds)
+        if per_move.visits is not None or per_move.seconds is not None:
+            return SearchLimits(visits=per_move.visits, seconds=per_move.seconds)
         return SearchLimits(seconds=DEFAULT_SECONDS_PER_MOVE)
 
     def _passing_wins(self, color: int) -> bool:
@@ -73,10 +75,9 @@ class PlayCommands:
             return PASS, None
         start = time.perf_counter()
         limits = self._limits(color)
-        if hasattr(self.searcher, "tromp_taylor_ends"):  # cleanup: capture the dead, count as it stands
-            self.searcher.tromp_taylor_ends = cleanup
+        # cleanup: dead stones must be captured on the board, so game ends count as they stand
         result = self.searcher.search(self.game, limits, should_stop=self._interrupted, on_progress=on_progress,
-                                      progress_interval=interval)
+                                      progress_interval=interval, tromp_taylor_ends=cleanup)
         self.time.charge(color, time.perf_counter() - start)
         self.last_result = result
         best = result.best

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from gogame.board_nb import BLACK
-from gogame.coords import PASS, CoordinateError, all_points, from_gtp, row_col, to_gtp
+from gogame.coords import PASS, CoordinateError, all_points, check_size, from_gtp, row_col, to_gtp
 from gogame.game import GameState, check_komi
 from gogame.handicap import HandicapError, check_free_handicap, fixed_handicap_points, max_fixed_handicap
 from gogame.rules import NAMED_RULES, Rules
@@ -34,9 +34,10 @@ class SetupCommands:
     def cmd_boardsize(self, args: list[str]) -> str:
         if len(args) != 1:
             raise GtpFailure("syntax error")
-        size = parse_int(args[0])
-        if not 2 <= size <= 25:
-            raise GtpFailure("unacceptable size")
+        try:
+            size = check_size(parse_int(args[0]))  # the rules engine's sizes
+        except ValueError:
+            raise GtpFailure("unacceptable size") from None
         self.size = size
         self._new_game()
         return ""

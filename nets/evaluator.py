@@ -1,5 +1,6 @@
-"""Evaluators: turn a batch of positions into move priors and values. The only thing the search
-sees (never a network directly).
+"""The evaluator contract, torch-free: a batch of positions in, move priors and values out. The
+only thing the search sees (never a network directly); the torch implementation is
+:mod:`nets.torch_evaluator`.
 
 A batch is a :class:`LeafBatch`: the flat board arrays of :mod:`gogame.board_nb` (they carry the
 stone ages the features need), whose turn it is, the board size and how the game is scored.
@@ -9,21 +10,16 @@ values (B,) in [-1, 1] from the side to move's view.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import torch
 from numba import njit
 
 from gogame import board_nb as nb
-from gogame.features_nb import alphago_planes_batch_nb
 from gogame.game import GameState
 from gogame.playout_nb import capture_aware_playout_nb, make_rng_state
-from gogame.symmetry import inverse, policy_index_map, transform_array
-
-from .config import NetConfig
+from gogame.scoring_nb import result_for_nb, rules_margin_nb
 
 
 @dataclass
@@ -53,17 +49,28 @@ class LeafBatch:
 
 
 class Evaluator(Protocol):
-    """``evaluate_batch(batch) -> (priors (B, A) float32, values (B,) float32)``."""
+    """What the search sees of a network (or of its stand-ins).
+
+    ``evaluate_batch(batch) -> (priors (B, A) float32, values (B,) float32)``; ``has_value``:
+    whether the values mean anything at all; ``value_applies(size, komi)``: whether they mean
+    anything for a game of this board size and komi (``komi`` with any handicap compensation),
+    so that the search can fall back to rollouts where they do not."""
 
     has_value: bool
 
     def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def value_applies(self, size: int, komi: float) -> bool: ...
 
 
 class UniformEvaluator:
     """Equal priors and a value of 0: the search alone, for tests and speed measurements."""
 
     has_value = False
+
+    def value_applies(self, size: int, komi: float) -> bool:
+        """Its value of 0 is the search's own choice (no knowledge), taken as it is."""
+        return True
 
     def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
         actions = batch.size * batch.size + 1
@@ -73,13 +80,13 @@ class UniformEvaluator:
 @njit(cache=True)
 def rollout_values_nb(boards, to_move, white_bonus, territory, rng_state, out):
     """One capture-aware playout per board (copies; boards are not mutated), scored by the
-    game's rules (:func:`gogame.board_nb.rules_margin_nb`): +1 when the side to move wins it,
+    game's rules (:func:`gogame.scoring_nb.rules_margin_nb`): +1 when the side to move wins it,
     -1 when it loses, 0 on a tie."""
     for i in range(boards.shape[0]):
         work = boards[i].copy()
         size = work[nb.H_SIZE]
         score = capture_aware_playout_nb(work, to_move[i], rng_state, 3 * size * size)
-        out[i] = nb.result_for_nb(nb.rules_margin_nb(work, score, white_bonus, territory), to_move[i])
+        out[i] = result_for_nb(rules_margin_nb(work, score, white_bonus, territory), to_move[i])
 
 
 class RolloutEvaluator:
@@ -90,6 +97,10 @@ class RolloutEvaluator:
     def __init__(self, seed: int = 0) -> None:
         self.rng_state = make_rng_state(seed)
 
+    def value_applies(self, size: int, komi: float) -> bool:
+        """A playout is scored by the game's own rules: it applies to every game."""
+        return True
+
     def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
         priors, _ = UniformEvaluator().evaluate_batch(batch)
         values = np.zeros(len(batch), np.float32)
@@ -97,125 +108,4 @@ class RolloutEvaluator:
         return priors, values
 
 
-def pick_device(device: str) -> torch.device:
-    """``auto`` (CUDA when present), ``cpu`` or ``cuda``; a clear error when CUDA is missing."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("--device cuda was asked for, but this torch has no CUDA device")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"unknown device {device!r}: expected auto, cpu or cuda")
-    return torch.device(device)
-
-
-class TorchEvaluator:
-    """Policy and value from PyTorch networks: a ``policy`` net (or a ``dual`` net for both) and
-    an optional ``value`` net. Eval and inference mode; fp16 (or bf16) on CUDA; ``symmetry``
-    ``random`` (one of the 8 per batch), ``average`` (all 8) or ``none``; an LRU cache of
-    ``cache_size`` positions keyed by (board size, stones hash, ko point, side to move); the
-    turns-since planes are not in the key, a deliberate approximation shared with other engines."""
-
-    def __init__(self, policy: torch.nn.Module | None = None, value: torch.nn.Module | None = None,
-                 device: str = "auto", symmetry: str = "random", cache_size: int = 100_000,
-                 half: str = "fp16", seed: int = 0, value_board_sizes: tuple[int, ...] | None = None,
-                 value_komi: float | None = None) -> None:
-        if policy is None:
-            raise ValueError("a TorchEvaluator needs a policy or dual network")
-        if symmetry not in ("random", "average", "none"):
-            raise ValueError(f"unknown symmetry mode {symmetry!r}")
-        self.device = pick_device(device)
-        self.dtype = torch.float32
-        if self.device.type == "cuda" and half in ("fp16", "bf16"):
-            self.dtype = torch.float16 if half == "fp16" else torch.bfloat16
-        self.policy = policy.to(self.device, self.dtype).eval()
-        self.value = None if value is None else value.to(self.device, self.dtype).eval()
-        self.dual = policy.config.kind == "dual"
-        self.has_value = self.dual or value is not None
-        self.value_board_sizes = value_board_sizes
-        self.value_komi = value_komi
-        configs = [policy.config] + ([value.config] if value is not None else [])
-        self.colour_plane = any(c.feature_set == "alphago49" for c in configs)
-        if any(c.feature_set not in ("alphago48", "alphago49") for c in configs):
-            raise ValueError("TorchEvaluator reads the alphago48/alphago49 feature sets")
-        self.planes_for = {id(m): m.config.input_planes for m in (self.policy, self.value) if m is not None}
-        self.symmetry = symmetry
-        self.rng = np.random.default_rng(seed)
-        self.cache_size = cache_size
-        self.cache: OrderedDict[tuple, tuple[np.ndarray, float]] = OrderedDict()
-
-    def value_applies(self, size: int, komi: float) -> bool:
-        """Whether the value output means anything for this game: the network sees neither komi
-        nor (being convolutional) a board size it was not trained on, so a game with another komi
-        or size than the value network's training games must be valued by rollouts alone."""
-        if not self.has_value:
-            return False
-        if self.value_board_sizes is not None and size not in self.value_board_sizes:
-            return False
-        return self.value_komi is None or abs(komi - self.value_komi) < 1e-9
-
-    @staticmethod
-    def key(board: np.ndarray, to_move: int) -> tuple:
-        """Size, stones, ko point and side to move: what the network sees (stone ages aside)."""
-        return int(board[nb.H_SIZE]), int(board[nb.H_HASH]), int(board[nb.H_KO]), int(to_move)
-
-    def features(self, batch: LeafBatch) -> np.ndarray:
-        planes = np.zeros((len(batch), 49 if self.colour_plane else 48, batch.size, batch.size), np.float32)
-        alphago_planes_batch_nb(batch.boards, batch.to_move, planes, self.colour_plane)
-        return planes
-
-    @torch.inference_mode()
-    def _forward(self, planes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-        symmetries = list(range(8)) if self.symmetry == "average" else (
-            [int(self.rng.integers(8))] if self.symmetry == "random" else [0])
-        priors = np.zeros((planes.shape[0], size * size + 1), np.float32)
-        values = np.zeros(planes.shape[0], np.float32)
-        for k in symmetries:
-            x = torch.from_numpy(np.ascontiguousarray(transform_array(planes, k))).to(self.device, self.dtype)
-            if self.dual:
-                logits, value, _ownership = self.policy(x[:, : self.planes_for[id(self.policy)]])
-            else:
-                logits = self.policy(x[:, : self.planes_for[id(self.policy)]])
-                value = self.value(x[:, : self.planes_for[id(self.value)]]) if self.value is not None else None
-            probabilities = torch.softmax(logits.float(), dim=1).cpu().numpy()
-            # the network saw the board under k: map its policy back with the inverse symmetry
-            back = policy_index_map(size, inverse(k))
-            restored = np.empty_like(probabilities)
-            restored[:, back] = probabilities
-            priors += restored
-            if value is not None:
-                values += value.float().cpu().numpy()
-        return priors / len(symmetries), values / len(symmetries)
-
-    def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
-        if self.cache_size == 0:
-            return self._forward(self.features(batch), batch.size)
-        actions = batch.size * batch.size + 1
-        priors = np.empty((len(batch), actions), np.float32)
-        values = np.empty(len(batch), np.float32)
-        keys = [self.key(batch.boards[i], batch.to_move[i]) for i in range(len(batch))]
-        missing = [i for i, key in enumerate(keys) if key not in self.cache]
-        for i, key in enumerate(keys):
-            if key in self.cache:
-                self.cache.move_to_end(key)
-                priors[i], values[i] = self.cache[key]
-        if missing:
-            sub = LeafBatch(batch.boards[missing], batch.to_move[missing], batch.size, batch.komi, batch.territory)
-            new_priors, new_values = self._forward(self.features(sub), batch.size)
-            priors[missing], values[missing] = new_priors, new_values
-            for j, i in enumerate(missing):
-                self.cache[keys[i]] = (new_priors[j], float(new_values[j]))
-            while len(self.cache) > self.cache_size:
-                self.cache.popitem(last=False)
-        return priors, values
-
-
-def default_networks(seed: int = 0) -> tuple[torch.nn.Module, torch.nn.Module]:
-    """Freshly initialised default policy and value networks (random weights time the same)."""
-    from .models import build_network
-
-    torch.manual_seed(seed)
-    return build_network(NetConfig(kind="policy")), build_network(NetConfig(kind="value", feature_set="alphago49"))
-
-
-__all__ = ["LeafBatch", "Evaluator", "UniformEvaluator", "RolloutEvaluator", "TorchEvaluator", "pick_device",
-           "default_networks"]
+__all__ = ["LeafBatch", "Evaluator", "UniformEvaluator", "RolloutEvaluator"]

@@ -21,7 +21,7 @@ START, END = "<!-- gpu-table:start -->", "<!-- gpu-table:end -->"
 def measure(device: str, batches: list[int], size: int, selfplay_games: list[int]) -> list[dict]:
     """One search at each batch size, then ``selfplay_games`` games searched together (16 leaves
     each), as self-play runs them."""
-    from search.bench import mcts_benchmark
+    from tengen.bench import mcts_benchmark
 
     runs = [dict(batch=b, games=1, visits=max(4000, 8 * b)) for b in batches]
     runs += [dict(batch=16, games=g, visits=400) for g in selfplay_games]

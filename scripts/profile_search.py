@@ -19,8 +19,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from gogame.game import GameState  # noqa: E402
-from gtp.config import EngineConfig  # noqa: E402
-from gtp.player import build_searcher  # noqa: E402
+from gtp.config import EngineConfig, NetworkFiles  # noqa: E402
+from tengen.wiring import build_searcher  # noqa: E402
 from search.result import SearchLimits  # noqa: E402
 
 # (label, kernel name as cProfile reports it): the networks are timed by wrapping their modules
@@ -46,7 +46,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    config = EngineConfig(boardsize=9, komi=7.5, device="cpu")
+    config = EngineConfig(boardsize=9, komi=7.5, nets=NetworkFiles(device="cpu"))
     game = GameState(9, 7.5)
     rng = np.random.default_rng(1)
     for _ in range(20):

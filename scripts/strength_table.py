@@ -52,10 +52,10 @@ def rows_for(weights: Path) -> dict[str, tuple[str, str, str]]:
         "sl-vs-gnugo": ("raw SL policy vs GNU Go level 10", policy("policy-9x9.safetensors"), gnugo(10)),
         "rl-vs-gnugo": ("raw RL policy vs GNU Go level 10", policy("policy-rl-9x9.safetensors"), gnugo(10)),
         "engine-vs-gnugo": ("full engine (SL priors + value + rollouts, MCTS, 1 s/move) vs GNU Go level 10",
-                            engine(f"--weights {sl}", f"--value-weights {value}", f"--set rollout_weights={rollout}"),
+                            engine(f"--weights {sl}", f"--value-weights {value}", f"--set nets.rollout_weights={rollout}"),
                             gnugo(10)),
         "rollouts-vs-gnugo": ("engine without the value network (SL priors + rollouts only, MCTS, 1 s/move) "
-                              "vs GNU Go level 10", engine(f"--weights {sl}", f"--set rollout_weights={rollout}"),
+                              "vs GNU Go level 10", engine(f"--weights {sl}", f"--set nets.rollout_weights={rollout}"),
                               gnugo(10)),
         "rl-vs-sl": ("raw RL policy vs raw SL policy", policy("policy-rl-9x9.safetensors"),
                      policy("policy-9x9.safetensors")),

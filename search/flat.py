@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 from numba import njit
 
+from common.settings import NOT_A_SETTING
 from gogame import board_nb as nb
 from gogame.coords import from_policy_index
 from gogame.game import GameState
@@ -31,7 +32,11 @@ class FlatConfig:
 
     exploration: float = 0.7
     chunk_seconds: float = 0.02
-    seed: int = 0
+    seed: int = field(default=0, metadata=NOT_A_SETTING)
+
+    def __post_init__(self) -> None:
+        if not self.exploration >= 0 or not self.chunk_seconds > 0:
+            raise ValueError(f"exploration must be at least 0 and chunk_seconds positive, got {self}")
 
 
 @njit(cache=True)
@@ -85,9 +90,11 @@ class FlatMonteCarlo:
                         np.int64)
 
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
-               on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0) -> SearchResult:
+               on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0,
+               tromp_taylor_ends: bool = False) -> SearchResult:
         """Search until a limit or ``should_stop()``; ``on_progress`` gets a snapshot every
-        ``progress_interval`` seconds."""
+        ``progress_interval`` seconds. Its playouts end with every dead stone captured, so game
+        ends are always counted as the stones stand: ``tromp_taylor_ends`` changes nothing."""
         start = time.perf_counter()
         candidates = self.candidates(game)
         width = game.size + 2

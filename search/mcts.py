@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from common.settings import NOT_A_SETTING
 from gogame.coords import PASS
 from gogame.game import GameState
 from gogame.ownership import OwnershipConfig, estimate_ownership
 from gogame.playout_nb import make_rng_state
 from nets.evaluator import Evaluator, LeafBatch
-from nets.rollout_policy import RolloutPolicy
 
 from . import tree_nb as t
 from .result import MoveStats, SearchLimits, SearchResult
@@ -44,7 +44,7 @@ class SearchConfig:
     node_limit: int = 1_000_000
     edges_per_node: int = 64
     reuse_tree: bool = True
-    seed: int = 0
+    seed: int = field(default=0, metadata=NOT_A_SETTING)
 
     def __post_init__(self) -> None:
         if self.batch_size < 1 or self.node_limit < 16 or not 0 <= self.rollout_weight <= 1:
@@ -98,21 +98,22 @@ class Tree:
 
 class MCTS:
     """``search(game, limits)`` -> SearchResult for ``game.to_move``. Keeps its tree between
-    calls when the new game continues the old one (tree reuse)."""
+    calls when the new game continues the old one (tree reuse). ``rollout_weights``: the fast
+    rollout policy's weights (:mod:`nets.rollout_nb` layout), as data; none: rollouts play
+    capture-aware random moves."""
 
     def __init__(self, evaluator: Evaluator, config: SearchConfig = SearchConfig(),
-                 rollout_policy: RolloutPolicy | None = None) -> None:
+                 rollout_weights: np.ndarray | None = None) -> None:
         self.evaluator = evaluator
         self.config = config
-        # rollouts draw from the fast rollout policy when one is given, else capture-aware random
-        self.policy_weights = rollout_policy.weights if rollout_policy is not None else np.empty(0, np.float64)
+        self.policy_weights = (np.empty(0, np.float64) if rollout_weights is None
+                               else np.ascontiguousarray(rollout_weights, np.float64))
         self.tree = Tree(config.node_limit, config.node_limit * config.edges_per_node)
         self.rng = np.random.default_rng(config.seed)
         self.rng_state = make_rng_state(config.seed)
         self.root = -1
         self.root_game: GameState | None = None
-        # score every game end as the stones stand (GTP kgs-genmove_cleanup, where dead stones
-        # must be captured on the board rather than assumed to come off); see search.tree_nb
+        # how the current search values game ends (see search()), and how the kept tree's were
         self.tromp_taylor_ends = False
         self._tree_tromp_taylor = False
         self.ownership_sum: np.ndarray | None = None
@@ -173,8 +174,7 @@ class MCTS:
     def _mix_rollouts(self, game: GameState, boards: np.ndarray, colors: np.ndarray, values: np.ndarray) -> np.ndarray:
         values = values.astype(np.float64)
         weight = self.config.rollout_weight
-        applies = getattr(self.evaluator, "value_applies", None)
-        if applies is not None and not applies(game.size, game.white_bonus()):
+        if not self.evaluator.value_applies(game.size, game.white_bonus()):
             weight = 1.0  # the value network knows neither this komi nor this board size
         if weight > 0:
             if self.ownership_sum is None:
@@ -208,11 +208,15 @@ class MCTS:
         self.tree.prior[edges.start:edges.stop] = (1 - eps) * self.tree.prior[edges.start:edges.stop] + eps * noise
 
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
-               on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0) -> SearchResult:
+               on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0,
+               tromp_taylor_ends: bool = False) -> SearchResult:
         """Search from ``game`` until a limit or ``should_stop()``; ``limits.visits`` counts
-        simulations of this call (the reused subtree's visits are kept on top)."""
+        simulations of this call (the reused subtree's visits are kept on top).
+        ``tromp_taylor_ends``: score every game end as the stones stand (GTP
+        kgs-genmove_cleanup, where dead stones must be captured on the board rather than assumed
+        to come off; see :mod:`search.tree_nb`); a tree valued the other way is not reused."""
         start = time.perf_counter()
-        self.begin(game)
+        self.begin(game, tromp_taylor_ends)
         done = 0
         last_report = start
         while True:
@@ -238,8 +242,9 @@ class MCTS:
 
     # the three steps of a round, apart so that search_many can batch several trees together
 
-    def begin(self, game: GameState) -> None:
+    def begin(self, game: GameState, tromp_taylor_ends: bool = False) -> None:
         """Place and expand the root (reusing the tree when it continues), add root noise."""
+        self.tromp_taylor_ends = tromp_taylor_ends
         self._place_root(game)
         self._expand_root(game)
         self._add_noise()

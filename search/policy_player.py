@@ -9,14 +9,15 @@ first when the opponent has passed and the game is already won.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from common.settings import NOT_A_SETTING
 from gogame.coords import from_policy_index
 from gogame.game import GameState
-from nets.evaluator import LeafBatch, TorchEvaluator
+from nets.evaluator import Evaluator, LeafBatch
 
 from .result import MoveStats, SearchLimits, SearchResult
 
@@ -28,16 +29,20 @@ class PolicyPlayerConfig:
 
     temperature: float = 1.0
     shown: int = 10
-    seed: int = 0
+    seed: int = field(default=0, metadata=NOT_A_SETTING)
+
+    def __post_init__(self) -> None:
+        if not self.temperature >= 0:
+            raise ValueError(f"temperature must be at least 0, got {self.temperature}")
+        if self.shown < 1:
+            raise ValueError(f"shown must be at least 1, got {self.shown}")
 
 
 class PolicyPlayer:
     """``search(game, limits, ...)`` -> SearchResult whose first move is the one to play; the
     limits are ignored (one forward pass is all it does)."""
 
-    def __init__(self, evaluator: TorchEvaluator, config: PolicyPlayerConfig = PolicyPlayerConfig()) -> None:
-        if config.temperature < 0:
-            raise ValueError(f"temperature must be at least 0, got {config.temperature}")
+    def __init__(self, evaluator: Evaluator, config: PolicyPlayerConfig = PolicyPlayerConfig()) -> None:
         self.evaluator = evaluator
         self.config = config
         self.rng = np.random.default_rng(config.seed)
@@ -47,13 +52,15 @@ class PolicyPlayer:
         self.search(GameState(9, 7.5), SearchLimits(visits=1))
 
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
-               on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0) -> SearchResult:
-        """The network's move for the side to move of ``game`` (pass when nothing else is left)."""
+               on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0,
+               tromp_taylor_ends: bool = False) -> SearchResult:
+        """The network's move for the side to move of ``game`` (pass when nothing else is left);
+        it looks at no game end, so ``tromp_taylor_ends`` changes nothing."""
         start = time.perf_counter()
         priors, values = self.evaluator.evaluate_batch(LeafBatch.from_games([game]))
         candidates = np.flatnonzero(game.candidate_mask()[:-1])  # policy indices; none: pass
-        applies = getattr(self.evaluator, "value_applies", lambda size, komi: self.evaluator.has_value)
-        winrate = float((values[0] + 1) / 2) if applies(game.size, game.white_bonus()) else 0.5
+        applies = self.evaluator.has_value and self.evaluator.value_applies(game.size, game.white_bonus())
+        winrate = float((values[0] + 1) / 2) if applies else 0.5
         if len(candidates) == 0:
             return SearchResult(game.to_move, [], 0, winrate, None, time.perf_counter() - start)
         probabilities = priors[0][candidates].astype(np.float64)

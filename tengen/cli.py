@@ -79,34 +79,32 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the networks run (default auto)")
     parser.add_argument("--config", metavar="FILE", help="TOML settings file")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a setting, e.g. rules.ko=simple, rules.suicide=true, komi=6.5, boardsize=9")
+                        help="override a setting, e.g. search.c_puct=2.0, rules=japanese, rules.ko=simple, komi=6.5, "
+                             "boardsize=9, time.visits=800 (README, \"Settings\", lists every key)")
 
 
 def _engine_config(args):
-    from gtp.config import load_config, parse_set_options
+    from common.settings import parse_assignments
+    from gtp.config import load_config
 
-    overrides = parse_set_options(args.set)
-    if args.visits is not None:
-        overrides["visits"] = str(args.visits)
-    if args.time is not None:
-        overrides["time"] = str(args.time)
-    for key in ("weights", "value_weights", "device"):
-        if getattr(args, key) is not None:
-            overrides[key] = getattr(args, key)
+    overrides: dict[str, object] = parse_assignments(args.set)
+    # the flags are shorthands for settings; given, they win over the file and --set
+    for flag, key in (("visits", "time.visits"), ("time", "time.seconds"), ("weights", "nets.weights"),
+                      ("value_weights", "nets.value_weights"), ("device", "nets.device")):
+        if getattr(args, flag) is not None:
+            overrides[key] = getattr(args, flag)
     return load_config(args.config, overrides)
 
 
 def _gtp(args) -> int:
-    from gtp.engine import GtpEngine
     from gtp.server import serve
+    from tengen.wiring import build_engine, describe
 
     config = _engine_config(args)
     protocol_out = sys.stdout
     sys.stdout = sys.stderr  # nothing but protocol text may reach the controller
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    engine = GtpEngine(config, log=log)
-    from gtp.player import describe
-
+    engine = build_engine(config, log=log)
     log(f"Tengen: {describe(config)}; rules {config.rules}; warming up")
     engine.searcher.warm_up()
     log("ready")
@@ -120,11 +118,10 @@ def _gtp(args) -> int:
 
 def _play(args) -> int:
     from gogame.board_nb import BLACK, WHITE
-    from gtp.engine import GtpEngine
     from gtp.terminal import play_in_terminal
+    from tengen.wiring import build_engine
 
-    config = _engine_config(args)
-    engine = GtpEngine(config)
+    engine = build_engine(_engine_config(args))
     engine.searcher.warm_up()
     play_in_terminal(engine, BLACK if args.color == "black" else WHITE, input, sys.stdout)
     return 0
@@ -159,8 +156,11 @@ def _match(args) -> int:
 
 
 def _bench_mcts(args) -> int:
+    import numba
+    import torch
+
     from gogame.coords import check_size
-    from search.bench import mcts_benchmark
+    from tengen.bench import mcts_benchmark
 
     check_size(args.size)
     if args.visits < 1 or args.batch < 1:
@@ -169,6 +169,9 @@ def _bench_mcts(args) -> int:
         raise ValueError(f"--rollouts must be within 0..1, got {args.rollouts}")
     if args.games < 1:
         raise ValueError("--games must be positive")
+    if args.threads:  # one core by default: the figure engine authors compare
+        torch.set_num_threads(args.threads)
+        numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
     figures = mcts_benchmark(args.size, args.visits, args.batch, args.evaluator, args.weights, args.value_weights,
                              args.device, args.rollouts, args.threads, games=args.games)
     if args.json:

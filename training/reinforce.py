@@ -25,7 +25,7 @@ from gogame.features import FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from nets.config import NetConfig
-from nets.evaluator import pick_device
+from nets.device import pick_device
 from nets.models import build_network
 from selfplay.lockstep import outcome_for, play_lockstep
 

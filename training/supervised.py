@@ -24,7 +24,7 @@ from gogame.symmetry import policy_index_map, transform_array
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo
 from nets.config import NetConfig
-from nets.evaluator import pick_device
+from nets.device import pick_device
 from nets.models import build_network
 
 from .dataset import load_split, read_sidecar

@@ -32,7 +32,7 @@ from gogame.symmetry import transform_array
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo, load_checkpoint
 from nets.config import NetConfig
-from nets.evaluator import pick_device
+from nets.device import pick_device
 from nets.models import build_network
 from selfplay.lockstep import outcome_for, policy_logits, sample_moves
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 import pytest
 
-from common.settings import SettingError, apply_settings, known_keys, load_settings, parse_assignments
+from common.settings import NOT_A_SETTING, SettingError, apply_settings, known_keys, load_settings, parse_assignments
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Inner:
     batch_size: int = 16
     reuse: bool = True
     mode: Literal["a", "b"] = "a"
+    seed: int = field(default=0, metadata=NOT_A_SETTING)
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
@@ -82,7 +83,7 @@ def test_a_bad_value_names_its_key_and_the_expected_type(key, value, message):
     assert message in str(caught.value)
 
 
-@pytest.mark.parametrize("key", ["nosuch", "inner.nosuch", "size.x"])
+@pytest.mark.parametrize("key", ["nosuch", "inner.nosuch", "size.x", "inner.seed"])
 def test_an_unknown_key_is_named_with_the_known_ones(key):
     with pytest.raises(SettingError, match=f"unknown setting '{key}'"):
         apply_settings(Outer(), {key: "1"})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gtp import engine as engine_module
-from gtp.config import EngineConfig
+from tests.gtp.engines import engine as make_engine
 from gtp.engine import GtpEngine
 from gtp.protocol import parse
 
@@ -24,7 +24,7 @@ def run(engine: GtpEngine, line: str) -> str:
 
 @pytest.fixture
 def engine() -> GtpEngine:
-    return GtpEngine(EngineConfig(boardsize=9, player="flat", ownership_playouts=50))
+    return make_engine({"boardsize": 9, "player": "flat", "ownership_playouts": 50})
 
 
 def test_version_is_the_projects_version(engine):
@@ -57,7 +57,7 @@ def test_printsgf_writes_the_game_to_a_file_that_loadsgf_reads_back(engine, tmp_
     path = tmp_path / "game.sgf"
     assert run(engine, f"printsgf {path}") == "=\n\n"
     assert path.read_text().replace("\n", " ").strip() == run(engine, "printsgf")[2:-2]
-    fresh = GtpEngine(EngineConfig(boardsize=19, player="flat"))
+    fresh = make_engine({"boardsize": 19, "player": "flat"})
     assert run(fresh, f"loadsgf {path}") == "= white\n\n"
     assert run(fresh, "list_stones black") == "= E5\n\n" and run(fresh, "list_stones white") == "= C3\n\n"
 

@@ -1,69 +1,93 @@
-"""Engine settings from defaults, a TOML file and --set overrides, with clear errors."""
+"""Engine settings from defaults, a TOML file and --set overrides (:mod:`common.settings`):
+sections for the rules, the search, the networks and the clock, with errors naming the key."""
 from __future__ import annotations
 
 import pytest
 
-from gtp.config import EngineConfig, load_config, parse_set_options
+from common.settings import known_keys, parse_assignments
+from gtp.config import ROLLOUT_SEARCH, EngineConfig, load_config
+from search.mcts import SearchConfig
 
 
-def test_set_overrides_rules_and_values(tmp_path):
-    config = load_config(None, parse_set_options(["rules.ko=simple", "rules.suicide=true", "komi=6.5",
-                                                  "boardsize=9", "visits=800", "rules.scoring=territory"]))
+def test_set_overrides_rules_and_values():
+    config = load_config(None, parse_assignments(["rules.ko=simple", "rules.suicide=true", "komi=6.5",
+                                                  "boardsize=9", "time.visits=800", "rules.scoring=territory",
+                                                  "search.c_puct=2.5", "nets.device=cpu"]))
     assert (config.rules.ko, config.rules.suicide, config.rules.scoring) == ("simple", True, "territory")
-    assert (config.komi, config.boardsize, config.visits) == (6.5, 9, 800)
+    assert (config.komi, config.boardsize, config.time.visits) == (6.5, 9, 800)
+    assert (config.search.c_puct, config.nets.device) == (2.5, "cpu")
     assert load_config(None, {"rules": "japanese"}).rules.ko == "simple"
+    assert load_config(None, {"rules": "Japanese", "rules.ko": "positional"}).rules.scoring == "territory"
 
 
 def test_toml_file_then_overrides(tmp_path):
     path = tmp_path / "tengen.toml"
-    path.write_text('komi = 5.5\ntime = 2.0\n[rules]\nko = "situational"\n')
+    path.write_text('komi = 5.5\n[time]\nseconds = 2\n[rules]\nko = "situational"\n[search]\nfpu_reduction = 0.1\n')
     config = load_config(path, {"komi": "7"})
-    assert (config.komi, config.time, config.rules.ko) == (7.0, 2.0, "situational")
+    assert (config.komi, config.time.seconds, config.rules.ko, config.search.fpu_reduction) == \
+        (7.0, 2.0, "situational", 0.1)
+
+
+def test_the_engine_without_networks_has_its_own_search_settings():
+    assert EngineConfig().search == SearchConfig() and EngineConfig().rollout_search == ROLLOUT_SEARCH
+    assert load_config(None, {"rollout_search.c_puct": "4"}).rollout_search.c_puct == 4.0
+
+
+def test_every_search_setting_is_a_key():
+    keys = known_keys(EngineConfig)
+    for name in ("c_puct", "fpu_reduction", "batch_size", "rollout_weight", "dirichlet_alpha", "dirichlet_epsilon",
+                 "node_limit", "edges_per_node", "reuse_tree"):
+        assert f"search.{name}" in keys and f"rollout_search.{name}" in keys
+    assert {"policy.temperature", "flat.exploration", "time.visits", "time.seconds", "time.lag", "nets.weights",
+            "nets.value_weights", "nets.rollout_weights", "nets.device", "rules", "rules.ko"} <= set(keys)
+    assert not any(key.endswith(".seed") for key in keys)  # one seed for the whole engine: ``seed``
 
 
 @pytest.mark.parametrize("settings, message", [
     ({"colour": "red"}, "unknown setting 'colour'"),
+    ({"nosuch": "1"}, "unknown setting 'nosuch': known settings are boardsize, komi, rules, rules.ko"),
+    ({"search.nosuch": "1"}, "unknown setting 'search.nosuch'"),
+    ({"search.seed": "1"}, "unknown setting 'search.seed'"),
+    ({"search.c_puct": "abc"}, "setting 'search.c_puct' expects a number, got 'abc'"),
+    ({"search.batch_size": "0"}, "setting search.batch_size: bad search settings"),
+    ({"search.rollout_weight": "1.5"}, "setting search.rollout_weight: bad search settings"),
+    ({"search.reuse_tree": "maybe"}, "setting 'search.reuse_tree' expects true or false"),
+    ({"search": "fast"}, "'search' is a section: set its keys, e.g. search.c_puct"),
     ({"rules.ko": "japanese"}, "unknown ko rule 'japanese'"),
-    ({"rules.suicide": "maybe"}, "rules.suicide must be true or false"),
-    ({"visits": "lots"}, "bad value 'lots' for setting 'visits'"),
+    ({"rules.suicide": "maybe"}, "setting 'rules.suicide' expects true or false, got 'maybe'"),
+    ({"time.visits": "lots"}, "setting 'time.visits' expects an integer or none, got 'lots'"),
+    ({"visits": "800"}, "unknown setting 'visits'"),
     ({"boardsize": "30"}, "board size 30 is out of range"),
-    ({"visits": "0"}, "visits must be at least 1"),
+    ({"time.visits": "0"}, "visits must be at least 1"),
     ({"rules": "chess"}, "unknown rules 'chess'"),
     ({"resign_threshold": "1"}, r"resign_threshold must be in \[0, 1\)"),
     ({"resign_threshold": "-0.01"}, r"resign_threshold must be in \[0, 1\)"),
-    ({"time": "0"}, "time must be positive seconds"),
-    ({"player": "MCTS"}, "player must be mcts, policy or flat"),
-    ({"rollout_weight": "1.5"}, "rollout_weight must be within 0..1"),
-    ({"node_limit": "999"}, "node_limit at least 1000"),
+    ({"time.seconds": "0"}, "seconds must be positive"),
+    ({"player": "MCTS"}, "setting 'player' expects one of mcts, policy, flat"),
+    ({"nets.device": "tpu"}, "setting 'nets.device' expects one of auto, cpu, cuda"),
+    ({"policy.temperature": "-1"}, "temperature must be at least 0"),
+    ({"komi": "none"}, "setting 'komi' expects a number, got 'none'"),
 ])
 def test_bad_settings_say_what_is_wrong(settings, message):
     with pytest.raises(ValueError, match=message):
         load_config(None, settings)
 
 
-def test_bad_files_and_options(tmp_path):
+def test_bad_files(tmp_path):
     with pytest.raises(ValueError, match="cannot read config file"):
         load_config(tmp_path / "missing.toml", {})
     broken = tmp_path / "broken.toml"
     broken.write_text("komi = = 3")
     with pytest.raises(ValueError, match="not valid TOML"):
         load_config(broken, {})
-    with pytest.raises(ValueError, match="--set expects key=value"):
-        parse_set_options(["komi"])
-    assert EngineConfig().to_dict()["rules"]["ko"] == "positional"
-
-
-def test_none_or_empty_clears_an_optional_setting(tmp_path):
-    path = tmp_path / "tengen.toml"
-    path.write_text('visits = 800\ntime = 2.0\nweights = "p.safetensors"\n')
-    config = load_config(path, {"visits": "none", "time": "", "weights": "None"})
-    assert (config.visits, config.time, config.weights) == (None, None, None)
-    with pytest.raises(ValueError, match="bad value 'none' for setting 'komi'"):
-        load_config(None, {"komi": "none"})  # komi is not optional
-
-
-def test_a_missing_config_file_is_named_with_the_systems_reason(tmp_path):
     path = tmp_path / "missing.toml"
     with pytest.raises(ValueError) as error:
         load_config(path, {})
     assert str(error.value) == f"cannot read config file {path}: No such file or directory"
+
+
+def test_none_or_empty_clears_an_optional_setting(tmp_path):
+    path = tmp_path / "tengen.toml"
+    path.write_text('[time]\nvisits = 800\nseconds = 2.0\n[nets]\nweights = "p.safetensors"\n')
+    config = load_config(path, {"time.visits": "none", "time.seconds": "", "nets.weights": "None"})
+    assert (config.time.visits, config.time.seconds, config.nets.weights) == (None, None, None)

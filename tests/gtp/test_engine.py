@@ -9,7 +9,7 @@ import time
 import pytest
 
 from gogame.board_nb import BLACK
-from gtp.config import EngineConfig
+from tests.gtp.engines import config as make_config, engine as make_engine
 from gtp.engine import GtpEngine
 from gtp.protocol import parse
 from gtp.terminal import play_in_terminal
@@ -60,7 +60,7 @@ def test_the_variation_check_takes_passes_and_refuses_malformed_lines():
 
 @pytest.fixture
 def engine():
-    engine = GtpEngine(EngineConfig(boardsize=9, visits=400, seed=1, ownership_playouts=100))
+    engine = make_engine({"boardsize": 9, "time.visits": 400, "seed": 1, "ownership_playouts": 100})
     engine.searcher.warm_up()
     return engine
 
@@ -123,7 +123,7 @@ def test_bad_analysis_arguments_fail_cleanly(engine, command, error):
 
 
 def test_genmove_analyze_streams_then_plays(engine):
-    engine.config = EngineConfig(boardsize=9, time=0.4, seed=1)
+    engine.config = make_config({"boardsize": 9, "time.seconds": 0.4, "seed": 1})
     text = run(engine, "kata-genmove_analyze W 5")
     lines = text.split("\n")
     assert lines[0] == "=" and text.endswith("\n\n")
@@ -134,7 +134,7 @@ def test_genmove_analyze_streams_then_plays(engine):
 
 @pytest.mark.wallclock
 def test_interrupt_stops_a_long_genmove(engine):
-    engine.config = EngineConfig(boardsize=9, time=60.0)
+    engine.config = make_config({"boardsize": 9, "time.seconds": 60.0})
     start = time.monotonic()
     text = run(engine, "genmove b", interrupted=stop_after(0.3))
     assert time.monotonic() - start < 10 and re.fullmatch(rf"= {GENMOVE_9X9}\n\n", text)
@@ -142,7 +142,7 @@ def test_interrupt_stops_a_long_genmove(engine):
 
 @pytest.mark.wallclock
 def test_time_left_is_respected(engine):
-    engine.config = EngineConfig(boardsize=9)
+    engine.config = make_config({"boardsize": 9})
     run(engine, "time_settings 0 2 1")  # Canadian: 2 seconds for every move
     start = time.monotonic()
     assert run(engine, "genmove b").startswith("= ")
@@ -150,8 +150,7 @@ def test_time_left_is_respected(engine):
 
 
 def test_resigns_when_hopeless_and_passes_when_passing_wins(engine):
-    engine.config = EngineConfig(boardsize=9, visits=400, resign_min_visits=200, resign_threshold=0.05,
-                                 ownership_playouts=100)
+    engine.config = make_config({"boardsize": 9, "time.visits": 400, "resign_min_visits": 200, "resign_threshold": 0.05, "ownership_playouts": 100})
     run(engine, "komi 150")
     assert run(engine, "genmove b") == "= resign\n\n"
     assert engine.game.moves == []  # resigning plays nothing
@@ -179,7 +178,7 @@ def test_gogui_analyze_commands_answer_in_their_formats(engine):
 
 
 def test_terminal_game_plays_undoes_and_scores():
-    engine = GtpEngine(EngineConfig(boardsize=5, visits=200, seed=0, ownership_playouts=50))
+    engine = make_engine({"boardsize": 5, "time.visits": 200, "seed": 0, "ownership_playouts": 50})
     answers = iter(["C3", "Z9", "C3", "undo", "B2", "score", "help", "resign"])
     out = io.StringIO()
     result = play_in_terminal(engine, BLACK, lambda prompt: next(answers), out)
@@ -203,7 +202,7 @@ def test_cleanup_captures_dead_stones_that_a_normal_genmove_passes_over(engine):
 
 
 def test_captures_counts_the_stones_each_colour_took():
-    engine = GtpEngine(EngineConfig(boardsize=5, player="flat"))
+    engine = make_engine({"boardsize": 5, "player": "flat"})
     for move in ("play w A1", "play b A2", "play b B1",  # Black takes A1: one stone
                  "play b D5", "play b E5", "play w E4", "play w D4", "play w C5"):  # White takes D5 E5: two
         assert run(engine, move) == "=\n\n"
@@ -223,7 +222,7 @@ def test_captures_counts_the_stones_each_colour_took():
 ], ids=["same-position", "continued", "komi-same-position", "komi-continued", "rules"])
 def test_the_search_tree_is_kept_between_genmoves_unless_komi_or_rules_changed(first, between, second, fresh):
     # reverse komi: were Black to pass, White could not win by passing back, so White searches
-    engine = GtpEngine(EngineConfig(boardsize=5, komi=-10.5, visits=150, seed=0, player="flat"))
+    engine = make_engine({"boardsize": 5, "komi": -10.5, "time.visits": 150, "seed": 0, "player": "flat"})
     engine.searcher = MCTS(UniformEvaluator(), SearchConfig(batch_size=8, rollout_weight=1.0, node_limit=20_000, seed=0))
     assert re.fullmatch(r"= (?:[A-E][1-5]|pass)\n\n", run(engine, first))  # 150 visits: too few to resign
     for command in between:

@@ -7,12 +7,14 @@ import os
 import threading
 
 from gtp.config import EngineConfig
+from tengen.wiring import build_engine
+from tests.gtp.engines import config as make_config, engine as make_engine
 from gtp.engine import GtpEngine
 from gtp.server import serve
 
 
 def engine() -> GtpEngine:
-    return GtpEngine(EngineConfig(boardsize=9, player="flat"))
+    return make_engine({"boardsize": 9, "player": "flat"})
 
 
 def test_bytes_that_are_not_utf8_are_replaced_and_serving_goes_on():
@@ -44,7 +46,7 @@ def test_quit_returns_while_the_controller_keeps_the_pipe_open():
 def serve_in_thread(data: bytes, config: EngineConfig, limit: float = 60.0) -> str:
     """Serve ``data`` on another thread; fail (instead of hanging) if it has not ended in ``limit``."""
     out = io.StringIO()
-    server = threading.Thread(target=serve, args=(GtpEngine(config), io.BytesIO(data), out), daemon=True)
+    server = threading.Thread(target=serve, args=(build_engine(config), io.BytesIO(data), out), daemon=True)
     server.start()
     server.join(limit)
     assert not server.is_alive(), f"serve did not end: {out.getvalue()[-300:]!r}"
@@ -52,7 +54,7 @@ def serve_in_thread(data: bytes, config: EngineConfig, limit: float = 60.0) -> s
 
 
 def test_an_analysis_stream_ends_when_the_next_command_is_waiting():
-    text = serve_in_thread(b"1 lz-analyze b 10\n2 name\n", EngineConfig(boardsize=9, player="flat"))
+    text = serve_in_thread(b"1 lz-analyze b 10\n2 name\n", make_config({"boardsize": 9, "player": "flat"}))
     assert text.startswith("=1\n") and text.endswith("\n\n=2 Tengen\n\n")
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from gogame.board_nb import BLACK, WHITE
 from gogame.coords import PASS, from_gtp
-from gtp.config import EngineConfig
+from tests.gtp.engines import engine as make_engine
 from gtp.engine import GtpEngine
 from gtp.terminal import HELP, play_in_terminal
 
@@ -17,7 +17,7 @@ from gtp.terminal import HELP, play_in_terminal
 def scripted_engine(replies: list) -> tuple[GtpEngine, list[int]]:
     """A 5x5 engine whose moves are ``replies`` in order (vertices, "pass" or "resign"); the
     returned list records the colour it was asked to think for each time."""
-    engine = GtpEngine(EngineConfig(boardsize=5, player="flat", ownership_playouts=50, seed=0))
+    engine = make_engine({"boardsize": 5, "player": "flat", "ownership_playouts": 50, "seed": 0})
     answers, asked = iter(replies), []
 
     def think(color, cleanup=False, **_):

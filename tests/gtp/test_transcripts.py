@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from gtp.config import EngineConfig
-from gtp.engine import GtpEngine
+from tengen.wiring import build_engine as make_engine_of
+from tests.gtp.engines import config as make_config, engine as make_engine
 from gtp.server import serve
 
 TRANSCRIPTS = sorted((Path(__file__).parent / "transcripts").glob("*.gtp"))
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = EngineConfig(visits=300, seed=0, ownership_playouts=300)
+CONFIG = make_config({"time.visits": 300, "seed": 0, "ownership_playouts": 300})
 
 
 def run_transcript(data: bytes) -> str:
     out = io.StringIO()
-    serve(GtpEngine(CONFIG), io.BytesIO(data), out)
+    serve(make_engine_of(CONFIG), io.BytesIO(data), out)
     return out.getvalue()
 
 
@@ -40,7 +40,7 @@ def test_every_error_string_and_command_is_covered():
     for error in ("unknown command", "illegal move", "unacceptable size", "cannot undo", "syntax error",
                   "board not empty", "invalid number of stones", "cannot load file", "bad vertex list"):
         assert f" {error}\n" in outputs, error
-    for name in GtpEngine().commands:
+    for name in make_engine({"player": "flat"}).commands:
         if name.startswith(("lz-", "kata-", "tengen-")):
             continue  # streamed or timing-dependent: covered by the Sabaki and GoGui tests
         assert name in inputs, name

@@ -10,7 +10,9 @@ from gogame.features import FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49
 from gogame.game import GameState
 from gogame.symmetry import transform_point
 from nets.config import NetConfig
-from nets.evaluator import LeafBatch, RolloutEvaluator, TorchEvaluator, UniformEvaluator, pick_device
+from nets.device import pick_device
+from nets.evaluator import LeafBatch, RolloutEvaluator, UniformEvaluator
+from nets.torch_evaluator import TorchEvaluator
 from nets.models import build_network
 from tests.gogame.helpers import random_game
 

@@ -9,7 +9,8 @@ import torch
 
 from gogame.game import GameState
 from nets.config import NetConfig
-from nets.evaluator import LeafBatch, RolloutEvaluator, TorchEvaluator, UniformEvaluator, default_networks
+from nets.evaluator import LeafBatch, RolloutEvaluator, UniformEvaluator
+from nets.torch_evaluator import TorchEvaluator, default_networks
 from nets.models import build_network
 
 

@@ -22,8 +22,7 @@ from gogame.board_nb import BLACK, WHITE
 from gogame.coords import PASS, from_gtp, to_gtp
 from gogame.game import GameState
 from gogame.rules import Rules
-from gtp.config import EngineConfig
-from gtp.engine import GtpEngine
+from tests.gtp.engines import engine as make_engine
 from gtp.protocol import parse
 from nets.evaluator import LeafBatch, RolloutEvaluator, UniformEvaluator
 from search.flat import FlatConfig, FlatMonteCarlo
@@ -123,7 +122,7 @@ def test_rollouts_score_by_the_rules(setting, to_move):
 @pytest.mark.parametrize("setting", SETTINGS)
 def test_gtp_final_score_follows_the_rules(setting):
     rules, komi, result = SETTINGS[setting]
-    engine = GtpEngine(EngineConfig(boardsize=5, komi=komi, rules=rules, player="flat", ownership_playouts=50))
+    engine = make_engine({"boardsize": 5, "komi": komi, "rules": rules, "player": "flat", "ownership_playouts": 50})
     commands = [f"set_free_handicap {' '.join(HANDICAP)}"]
     color = "w"
     for vertex in MOVES + ["pass"]:

@@ -235,7 +235,7 @@ def test_rollouts_can_draw_from_the_fast_rollout_policy():
     weights[rollout_nb.CAPTURE] = 3.0
     game = game_from(CAPTURE_RACE, komi=0.5, rules=Rules(ko="simple"))
     search = MCTS(UniformEvaluator(), SearchConfig(seed=0, **{**ROLLOUTS_ONLY, "rollout_weight": 1.0}),
-                  rollout_policy=RolloutPolicy(weights))
+                  rollout_weights=RolloutPolicy(weights).weights)
     result = search.search(game, SearchLimits(visits=3000))
     assert to_gtp(result.best.move, 5) == "D5" and search.ownership_count > 2000  # terminal leaves need none
 
@@ -260,11 +260,10 @@ def test_cleanup_scores_game_ends_as_the_stones_stand():
     game.play(0)  # White passes; Black to move
     search = MCTS(UniformEvaluator(), SearchConfig(seed=0, batch_size=8, rollout_weight=1.0, c_puct=3.0,
                                                    fpu_reduction=0.0))
-    search.tromp_taylor_ends = True
-    result = search.search(game, SearchLimits(visits=3000))
+    result = search.search(game, SearchLimits(visits=3000), tromp_taylor_ends=True)
     passing = [m for m in result.moves if m.move == 0]
     assert result.best.move != 0 and (not passing or passing[0].winrate < 0.05)
-    search.tromp_taylor_ends = False  # and back: the tree of the other valuation is not reused
+    # and back: the tree of the other valuation is not reused
     result = search.search(game, SearchLimits(visits=3000))
     passing = [m for m in result.moves if m.move == 0]
     assert passing and passing[0].winrate > 0.5
@@ -321,3 +320,12 @@ def test_root_and_move_winrates_are_from_the_side_to_moves_view(name, swapped, t
     if mover_wins:
         assert exact[best.move] == 1  # and it plays a winning move
     assert all((m.winrate > 0.5) == (exact[m.move] == 1) for m in result.moves if m.visits >= 5 and exact[m.move])
+
+
+def test_search_speed_searches_every_game_for_its_visits_with_any_evaluator():
+    from search.bench import search_speed
+
+    figures = search_speed(UniformEvaluator(), size=5, visits=24, batch=4, games=3)
+    assert (figures["size"], figures["games"], figures["visits"], figures["batch"]) == (5, 3, 72, 4)
+    seconds = figures["seconds"]  # rounded to the millisecond
+    assert 72 / (seconds + 0.0006) - 0.1 <= figures["sims_per_s"] <= 72 / max(seconds - 0.0006, 1e-9) + 0.1

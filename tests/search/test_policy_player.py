@@ -10,7 +10,7 @@ from gogame.board_nb import BLACK
 from gogame.coords import from_gtp, to_policy_index
 from gogame.game import GameState
 from nets.config import NetConfig
-from nets.evaluator import TorchEvaluator
+from nets.torch_evaluator import TorchEvaluator
 from nets.models import build_network
 from search.policy_player import PolicyPlayer, PolicyPlayerConfig
 from search.result import SearchLimits
@@ -27,6 +27,9 @@ class FixedPriors:
 
     def evaluate_batch(self, batch):
         return np.tile(self.priors, (len(batch), 1)), np.zeros(len(batch), np.float32)
+
+    def value_applies(self, size: int, komi: float) -> bool:
+        return True
 
 
 def priors_on(size: int, weights: dict[str, float]) -> np.ndarray:
@@ -91,21 +94,21 @@ def test_bad_temperature_is_refused():
 
 
 def test_the_engine_builds_the_policy_player_from_its_settings(monkeypatch, tmp_path):
-    from gtp import player as player_module
-    from gtp.config import EngineConfig
+    from tengen import wiring as player_module
+    from tests.gtp.engines import config as make_config
 
-    config = EngineConfig(boardsize=9, player="policy", policy_temperature=0, device="cpu")
+    config = make_config({"boardsize": 9, "player": "policy", "policy.temperature": 0, "nets.device": "cpu"})
     searcher = player_module.build_searcher(config)
     assert isinstance(searcher, PolicyPlayer) and searcher.config.temperature == 0
     # the raw player plays the bundled RL policy; the search takes the SL policy's priors
     assert player_module.resolve_weights(config)[0] == str(player_module.BUNDLED_RL_POLICY)
-    assert player_module.resolve_weights(EngineConfig(boardsize=9))[0] == str(player_module.BUNDLED_POLICY)
+    assert player_module.resolve_weights(make_config({"boardsize": 9}))[0] == str(player_module.BUNDLED_POLICY)
     monkeypatch.setattr(player_module, "BUNDLED_POLICY", tmp_path / "absent.safetensors")
     monkeypatch.setattr(player_module, "BUNDLED_RL_POLICY", tmp_path / "absent-rl.safetensors")
     with pytest.raises(ValueError, match="player=policy needs policy weights"):
-        player_module.build_searcher(EngineConfig(boardsize=9, player="policy", device="cpu"))
-    with pytest.raises(ValueError, match="policy_temperature"):
-        EngineConfig(player="policy", policy_temperature=-0.5)
+        player_module.build_searcher(make_config({"boardsize": 9, "player": "policy", "nets.device": "cpu"}))
+    with pytest.raises(ValueError, match="policy.temperature"):
+        make_config({"player": "policy", "policy.temperature": -0.5})
 
 
 class FixedPriorsAndValue(FixedPriors):

@@ -70,10 +70,10 @@ def test_gtp_with_network_weights_and_bad_weights(tmp_path):
 
     RolloutPolicy().save(tmp_path / "rollout.safetensors")
     with_rollouts = subprocess.run([sys.executable, "-m", "tengen", "gtp", "--visits", "64", "--set",
-                                    f"rollout_weights={tmp_path / 'rollout.safetensors'}"],
+                                    f"nets.rollout_weights={tmp_path / 'rollout.safetensors'}"],
                                    input="boardsize 9\n1 genmove b\nquit\n", capture_output=True, text=True, timeout=300)
     assert with_rollouts.returncode == 0 and "=1 " in with_rollouts.stdout
-    bad_rollouts = tengen("gtp", "--set", f"rollout_weights={tmp_path / 'nothing.safetensors'}")
+    bad_rollouts = tengen("gtp", "--set", f"nets.rollout_weights={tmp_path / 'nothing.safetensors'}")
     assert bad_rollouts.returncode == 2 and "no such rollout policy file" in bad_rollouts.stderr
     missing = tengen("gtp", "--weights", str(tmp_path / "nope.safetensors"))
     assert missing.returncode == 2 and "nope.safetensors: no such checkpoint file" in missing.stderr

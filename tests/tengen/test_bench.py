@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.bench import mcts_benchmark
+from tengen.bench import mcts_benchmark
 
 
 @pytest.mark.parametrize("evaluator, rollouts", [("uniform", 0.0), ("rollout", 0.0), ("network", 0.0), ("network", 0.5)],

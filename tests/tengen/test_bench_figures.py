@@ -10,7 +10,7 @@ import pytest
 from nets.checkpoint import CheckpointError, CheckpointInfo, save_checkpoint
 from nets.config import NetConfig
 from nets.models import build_network
-from search.bench import mcts_benchmark
+from tengen.bench import mcts_benchmark
 
 POLICY = NetConfig(kind="policy", filters=8, layers=2)
 VALUE = NetConfig(kind="value", feature_set="alphago49", filters=8, layers=2, value_hidden=8)
@@ -84,7 +84,7 @@ def test_value_weights_must_hold_a_value_network(checkpoints):
 
 
 def test_several_games_evaluate_at_most_games_times_batch_leaves_per_call(monkeypatch):
-    import search.bench
+    import tengen.wiring
     from nets.evaluator import UniformEvaluator
 
     sizes: list[int] = []
@@ -95,7 +95,7 @@ def test_several_games_evaluate_at_most_games_times_batch_leaves_per_call(monkey
             sizes.append(len(values))
             return priors, values
 
-    monkeypatch.setattr(search.bench, "UniformEvaluator", Counting)
+    monkeypatch.setattr(tengen.wiring, "UniformEvaluator", Counting)
     figures = mcts_benchmark(size=5, visits=40, batch=3, evaluator="uniform", device="cpu", threads=None, games=2)
     assert figures["visits"] == 80
     assert max(sizes) == 6  # as the docstring says: up to games * batch leaves in one call

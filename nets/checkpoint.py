@@ -55,18 +55,24 @@ def save_checkpoint(path: str | Path, model: torch.nn.Module, info: CheckpointIn
     atomic_write(path, lambda temporary: save_file(tensors, temporary, metadata=metadata))
 
 
-def read_info(path: str | Path) -> CheckpointInfo:
-    """The metadata of a checkpoint, checked; raises CheckpointError."""
-    path = Path(path)
+def read_metadata(path: Path, what: str = "checkpoint", framework: str = "pt") -> dict[str, str]:
+    """The metadata in the header of the safetensors file ``path``; CheckpointError when the file
+    is missing, corrupt or truncated (``what`` names the kind of file in the message)."""
     if not path.is_file():
-        raise CheckpointError(f"{path}: no such checkpoint file")
+        raise CheckpointError(f"{path}: no such {what} file")
     try:
         from safetensors import safe_open
 
-        with safe_open(str(path), framework="pt") as handle:
-            metadata = handle.metadata() or {}
+        with safe_open(str(path), framework=framework) as handle:
+            return handle.metadata() or {}
     except (SafetensorError, OSError, ValueError) as error:
-        raise CheckpointError(f"{path}: corrupt or truncated checkpoint ({error})") from None
+        raise CheckpointError(f"{path}: corrupt or truncated {what} ({error})") from None
+
+
+def read_info(path: str | Path) -> CheckpointInfo:
+    """The metadata of a checkpoint, checked; raises CheckpointError."""
+    path = Path(path)
+    metadata = read_metadata(path)
     if metadata.get("format") != FORMAT_NAME:
         raise CheckpointError(f"{path}: not a Tengen checkpoint (format {metadata.get('format')!r})")
     version = int(metadata.get("format_version", "0"))

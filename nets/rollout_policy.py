@@ -15,7 +15,7 @@ from gogame.playout_nb import make_rng_state
 from . import rollout_nb as kernels
 from common.files import atomic_write
 
-from .checkpoint import CheckpointError
+from .checkpoint import CheckpointError, read_metadata
 
 FORMAT_NAME = "tengen-rollout-policy"
 FORMAT_VERSION = 1
@@ -61,13 +61,8 @@ class RolloutPolicy:
     @classmethod
     def load(cls, path: str | Path, seed: int = 0) -> "RolloutPolicy":
         path = Path(path)
-        if not path.is_file():
-            raise CheckpointError(f"{path}: no such rollout policy file")
+        metadata = read_metadata(path, "rollout policy", framework="numpy")
         try:
-            from safetensors import safe_open
-
-            with safe_open(str(path), framework="numpy") as handle:
-                metadata = handle.metadata() or {}
             tensors = load_file(str(path))
         except (SafetensorError, OSError, ValueError) as error:
             raise CheckpointError(f"{path}: corrupt or truncated rollout policy ({error})") from None

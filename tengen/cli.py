@@ -57,17 +57,19 @@ def _bench_rules(args) -> int:
             result["reference_moves_per_playout"] = reference["moves_per_playout"]
             result["reference_black_win_rate"] = reference["black_win_rate"]
             result["ratio"] = round(result["playouts_per_s"] / reference["playouts_per_s"], 3)
-        if args.json:
-            print(json.dumps(result), flush=True)
-        else:
-            line = (f"{size}x{size}: {result['playouts_per_s']:,.0f} playouts/s, "
-                    f"{result['moves_per_playout']:.2f} stones/playout, Black wins {result['black_win_rate']:.4f}")
-            if "ratio" in result:
-                line += f", {result['ratio']:.2f}x the C reference ({result['reference_playouts_per_s']:,.0f}/s)"
-            if "features_per_s" in result:
-                line += f", {result['features_per_s']:,.0f} feature sets/s"
-            print(line, flush=True)
+        line = (f"{size}x{size}: {result['playouts_per_s']:,.0f} playouts/s, "
+                f"{result['moves_per_playout']:.2f} stones/playout, Black wins {result['black_win_rate']:.4f}")
+        if "ratio" in result:
+            line += f", {result['ratio']:.2f}x the C reference ({result['reference_playouts_per_s']:,.0f}/s)"
+        if "features_per_s" in result:
+            line += f", {result['features_per_s']:,.0f} feature sets/s"
+        _report(result, line, args.json)
     return 0
+
+
+def _report(figures: dict, line: str, as_json: bool) -> None:
+    """A benchmark's figures: one JSON object, or the human line."""
+    print(json.dumps(figures) if as_json else line, flush=True)
 
 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
@@ -174,14 +176,11 @@ def _bench_mcts(args) -> int:
         numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
     figures = mcts_benchmark(args.size, args.visits, args.batch, args.evaluator, args.weights, args.value_weights,
                              args.device, args.rollouts, args.threads, games=args.games)
-    if args.json:
-        print(json.dumps(figures), flush=True)
-    else:
-        line = (f"{args.size}x{args.size} {args.evaluator} batch {args.batch} on {figures['device']}: "
-                f"{figures['sims_per_s']:,.0f} simulations/s")
-        if "ratio" in figures:
-            line += f", network alone {figures['nn_positions_per_s']:,.0f} positions/s, ratio {figures['ratio']:.2f}"
-        print(line, flush=True)
+    line = (f"{args.size}x{args.size} {args.evaluator} batch {args.batch} on {figures['device']}: "
+            f"{figures['sims_per_s']:,.0f} simulations/s")
+    if "ratio" in figures:
+        line += f", network alone {figures['nn_positions_per_s']:,.0f} positions/s, ratio {figures['ratio']:.2f}"
+    _report(figures, line, args.json)
     return 0
 
 

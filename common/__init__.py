@@ -1,2 +1,3 @@
-"""What every package may use and that is not Go: typed settings (:mod:`common.settings`) and
-atomic file writes (:mod:`common.files`). Imports nothing else of Tengen's, and no torch."""
+"""What every package may use and that is not Go: the one typed settings mechanism
+(``settings``: nested frozen dataclasses set from TOML and ``key=value``) and atomic file writes
+(``files``). Imports nothing else of Tengen's, and no torch."""

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from training.policy_gradient import discounted_returns, estimator_weights, policy_gradient
-from training.random_walk import LEFT, RIGHT, Episode, run_episode
+from tests.training.random_walk import LEFT, RIGHT, Episode, run_episode
 
 THETA0 = np.zeros(2)
 

@@ -21,14 +21,18 @@ START, END = "<!-- gpu-table:start -->", "<!-- gpu-table:end -->"
 def measure(device: str, batches: list[int], size: int, selfplay_games: list[int]) -> list[dict]:
     """One search at each batch size, then ``selfplay_games`` games searched together (16 leaves
     each), as self-play runs them."""
-    from tengen.bench import mcts_benchmark
+    from common.settings import apply_settings
+    from tengen.bench import MctsBenchConfig, mcts_benchmark
 
     runs = [dict(batch=b, games=1, visits=max(4000, 8 * b)) for b in batches]
     runs += [dict(batch=16, games=g, visits=400) for g in selfplay_games]
     rows = []
     for run in runs:
-        row = mcts_benchmark(size=size, evaluator="network", device=device, threads=None, nn_seconds=2.0, **run)
+        row = mcts_benchmark(apply_settings(MctsBenchConfig(), {
+            "size": size, "evaluator": "network", "nets.device": device, "threads": None, "nn_seconds": 2.0,
+            "search.batch_size": run["batch"], "games": run["games"], "visits": run["visits"]}))
         row.pop("networks", None)
+        row.pop("search", None)
         print(json.dumps(row), flush=True)
         rows.append(row)
     return rows

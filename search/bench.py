@@ -4,6 +4,7 @@ two are measured beside it by :mod:`tengen.bench`)."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from gogame.game import GameState
 from nets.evaluator import Evaluator
@@ -12,15 +13,16 @@ from .mcts import MCTS, SearchConfig, search_many
 from .result import SearchLimits
 
 
-def search_speed(evaluator: Evaluator, size: int = 9, visits: int = 3200, batch: int = 16,
-                 rollout_weight: float = 0.0, seed: int = 0, games: int = 1) -> dict:
+def search_speed(evaluator: Evaluator, search: SearchConfig, size: int = 9, visits: int = 3200, seed: int = 0,
+                 games: int = 1) -> dict:
     """Search ``games`` empty boards together (``search_many``; one call of ``evaluator`` holds
-    up to ``games * batch`` leaves), ``visits`` simulations each, after a short warm-up that
-    compiles the kernels. Returns size, games, visits (all games), batch, rollout_weight,
-    seconds, sims_per_s and best_move (of the first game)."""
-    config = SearchConfig(batch_size=batch, rollout_weight=rollout_weight, seed=seed,
-                          node_limit=max(100_000, 2 * visits), edges_per_node=size * size + 1, reuse_tree=False)
-    MCTS(evaluator, config).search(GameState(size, 7.5), SearchLimits(visits=2 * batch))  # compile, warm up
+    up to ``games * search.batch_size`` leaves), ``visits`` simulations each, with ``search``'s
+    settings, after a short warm-up that compiles the kernels. The pools are grown to hold the
+    whole search (at least 2 nodes a visit, one edge a point). Returns size, games, visits (all
+    games), batch, rollout_weight, seconds, sims_per_s and best_move (of the first game)."""
+    config = replace(search, seed=seed, node_limit=max(search.node_limit, 2 * visits),
+                     edges_per_node=max(search.edges_per_node, size * size + 1))
+    MCTS(evaluator, config).search(GameState(size, 7.5), SearchLimits(visits=2 * config.batch_size))  # compile
     if games > 1:
         searches = [MCTS(evaluator, config) for _ in range(games)]
         start = time.perf_counter()
@@ -32,9 +34,9 @@ def search_speed(evaluator: Evaluator, size: int = 9, visits: int = 3200, batch:
         result = MCTS(evaluator, config).search(GameState(size, 7.5), SearchLimits(visits=visits))
         elapsed = time.perf_counter() - start
         total = result.visits
-    return {"size": size, "games": games, "visits": total, "batch": batch, "rollout_weight": rollout_weight,
-            "seconds": round(elapsed, 3), "sims_per_s": round(total / elapsed, 1),
-            "best_move": int(result.best.move) if result.best else 0}
+    return {"size": size, "games": games, "visits": total, "batch": config.batch_size,
+            "rollout_weight": config.rollout_weight, "seconds": round(elapsed, 3),
+            "sims_per_s": round(total / elapsed, 1), "best_move": int(result.best.move) if result.best else 0}
 
 
 __all__ = ["search_speed"]

@@ -23,18 +23,19 @@ def _add_bench(subparsers) -> None:
     rules.add_argument("--json", action="store_true", help="one JSON object per size on stdout")
     rules.set_defaults(handler=_bench_rules)
     mcts = kinds.add_parser("mcts", help="MCTS simulations/s against the raw network speed, same run")
-    mcts.add_argument("--size", type=int, default=9)
-    mcts.add_argument("--visits", type=int, default=3200)
-    mcts.add_argument("--batch", type=int, default=16, help="leaves per network call")
-    mcts.add_argument("--evaluator", choices=["network", "uniform", "rollout"], default="network")
+    mcts.add_argument("--size", type=int, help="board size (default 9)")
+    mcts.add_argument("--visits", type=int, help="simulations per game (default 3200)")
+    mcts.add_argument("--batch", type=int, help="leaves per network call: search.batch_size (default 16)")
+    mcts.add_argument("--evaluator", choices=["network", "uniform", "rollout"], help="default network")
     mcts.add_argument("--weights", help="policy (or dual) checkpoint; default: the default NetConfig, random weights")
     mcts.add_argument("--value-weights", help="value network checkpoint (with --weights)")
-    mcts.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    mcts.add_argument("--rollouts", type=float, default=0.0, metavar="LAMBDA",
-                      help="AlphaGo's mixing weight of rollout outcomes (0 = off, 0.5 = AlphaGo)")
-    mcts.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: one core)")
-    mcts.add_argument("--games", type=int, default=1, help="games searched together, leaves batched across them")
+    mcts.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the networks run (default auto)")
+    mcts.add_argument("--rollouts", type=float, metavar="LAMBDA",
+                      help="AlphaGo's mixing weight of rollout outcomes: search.rollout_weight (default 0 = off)")
+    mcts.add_argument("--threads", type=int, help="torch CPU threads (default 1: one core)")
+    mcts.add_argument("--games", type=int, help="games searched together, leaves batched across them (default 1)")
     mcts.add_argument("--json", action="store_true")
+    _add_settings_options(mcts, "tengen.bench.MctsBenchConfig, e.g. search.c_puct=2.0 search.fpu_reduction=0")
     mcts.set_defaults(handler=_bench_mcts)
 
 
@@ -72,6 +73,21 @@ def _report(figures: dict, line: str, as_json: bool) -> None:
     print(json.dumps(figures) if as_json else line, flush=True)
 
 
+def _add_settings_options(parser: argparse.ArgumentParser, keys: str) -> None:
+    parser.add_argument("--config", metavar="FILE", help=f"TOML settings file (keys of {keys.split(',')[0]})")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help=f"override a setting (keys of {keys})")
+
+
+def _settings(args, base, flags: dict[str, str]):
+    """``base``, then the TOML file, then ``--set``, then the flags given (shorthands for keys)."""
+    from common.settings import load_settings, parse_assignments
+
+    overrides: dict[str, object] = parse_assignments(args.set)
+    overrides.update({key: getattr(args, flag) for flag, key in flags.items() if getattr(args, flag) is not None})
+    return load_settings(base, args.config, overrides)
+
+
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     limits = parser.add_mutually_exclusive_group()
     limits.add_argument("--visits", type=int, help="playouts per move")
@@ -86,16 +102,10 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _engine_config(args):
-    from common.settings import parse_assignments
-    from gtp.config import load_config
+    from gtp.config import EngineConfig
 
-    overrides: dict[str, object] = parse_assignments(args.set)
-    # the flags are shorthands for settings; given, they win over the file and --set
-    for flag, key in (("visits", "time.visits"), ("time", "time.seconds"), ("weights", "nets.weights"),
-                      ("value_weights", "nets.value_weights"), ("device", "nets.device")):
-        if getattr(args, flag) is not None:
-            overrides[key] = getattr(args, flag)
-    return load_config(args.config, overrides)
+    return _settings(args, EngineConfig(), {"visits": "time.visits", "time": "time.seconds", "weights": "nets.weights",
+                                           "value_weights": "nets.value_weights", "device": "nets.device"})
 
 
 def _gtp(args) -> int:
@@ -161,22 +171,17 @@ def _bench_mcts(args) -> int:
     import numba
     import torch
 
-    from gogame.coords import check_size
-    from tengen.bench import mcts_benchmark
+    from tengen.bench import MctsBenchConfig, mcts_benchmark
 
-    check_size(args.size)
-    if args.visits < 1 or args.batch < 1:
-        raise ValueError("--visits and --batch must be positive")
-    if not 0 <= args.rollouts <= 1:
-        raise ValueError(f"--rollouts must be within 0..1, got {args.rollouts}")
-    if args.games < 1:
-        raise ValueError("--games must be positive")
-    if args.threads:  # one core by default: the figure engine authors compare
-        torch.set_num_threads(args.threads)
-        numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
-    figures = mcts_benchmark(args.size, args.visits, args.batch, args.evaluator, args.weights, args.value_weights,
-                             args.device, args.rollouts, args.threads, games=args.games)
-    line = (f"{args.size}x{args.size} {args.evaluator} batch {args.batch} on {figures['device']}: "
+    config = _settings(args, MctsBenchConfig(), {
+        "size": "size", "visits": "visits", "games": "games", "evaluator": "evaluator", "threads": "threads",
+        "batch": "search.batch_size", "rollouts": "search.rollout_weight", "weights": "nets.weights",
+        "value_weights": "nets.value_weights", "device": "nets.device"})
+    if config.threads:  # one core by default: the figure engine authors compare
+        torch.set_num_threads(config.threads)
+        numba.set_num_threads(min(config.threads, numba.config.NUMBA_NUM_THREADS))
+    figures = mcts_benchmark(config)
+    line = (f"{config.size}x{config.size} {config.evaluator} batch {config.search.batch_size} on {figures['device']}: "
             f"{figures['sims_per_s']:,.0f} simulations/s")
     if "ratio" in figures:
         line += f", network alone {figures['nn_positions_per_s']:,.0f} positions/s, ratio {figures['ratio']:.2f}"
@@ -212,19 +217,12 @@ def _data_shards(args) -> int:
     return 0
 
 
-def _stage_config(args, base):
-    """A training stage's config: ``base``, then the TOML file (``--config``), then ``--set``."""
-    from common.settings import load_settings, parse_assignments
-
-    return load_settings(base, args.config, parse_assignments(args.set))
-
-
 def _train_rl(args) -> int:
     from tqdm import tqdm
 
     from training.reinforce import RLConfig, train_rl
 
-    config = _stage_config(args, RLConfig())
+    config = _settings(args, RLConfig(), {})
     with tqdm(total=config.iterations, desc="rl", unit="iteration", file=sys.stderr) as bar:
         def progress(iteration: int, total: int) -> None:
             bar.n = iteration
@@ -239,7 +237,7 @@ def _train_value(args) -> int:
 
     from training.value import ValueConfig, train_value
 
-    config = _stage_config(args, ValueConfig())
+    config = _settings(args, ValueConfig(), {})
     bars: dict = {}
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -262,7 +260,7 @@ def _train_sl(args) -> int:
 
     from training.supervised import SLConfig, train_sl
 
-    config = _stage_config(args, SLConfig())
+    config = _settings(args, SLConfig(), {})
     with tqdm(total=config.steps, desc="sl", unit="step", file=sys.stderr) as bar:
         def progress(step: int, total: int, loss: float) -> None:
             bar.n = step

@@ -1,24 +1,34 @@
 """``mcts_benchmark`` at toy settings, in-process (the real benchmarks need pytest-benchmark): the
 figures it reports are the ones asked for and agree with each other and with the wall clock;
-the networks it times are the checkpoints it was given."""
+the networks it times are the checkpoints it was given; its settings come through the one
+settings mechanism (``tengen bench mcts --set search.c_puct=...``)."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
+from common.settings import SettingError, apply_settings
 from nets.checkpoint import CheckpointError, CheckpointInfo, save_checkpoint
 from nets.config import NetConfig
 from nets.models import build_network
-from tengen.bench import mcts_benchmark
+from tengen.bench import BENCH_SEARCH, MctsBenchConfig, mcts_benchmark
 
 POLICY = NetConfig(kind="policy", filters=8, layers=2)
 VALUE = NetConfig(kind="value", feature_set="alphago49", filters=8, layers=2, value_hidden=8)
+SEARCH_ONLY = {"size", "games", "visits", "batch", "evaluator", "rollout_weight", "device", "threads", "seconds",
+               "sims_per_s", "best_move", "search"}
 
 
-def timed(**kwargs) -> tuple[dict, float]:
+def bench(settings: dict[str, object]) -> dict:
+    """``mcts_benchmark`` with settings as the command line writes them (``search.batch_size``)."""
+    return mcts_benchmark(apply_settings(MctsBenchConfig(), {"threads": "none", "nets.device": "cpu", **settings}))
+
+
+def timed(settings: dict[str, object]) -> tuple[dict, float]:
     start = time.perf_counter()
-    figures = mcts_benchmark(**kwargs)
+    figures = bench(settings)
     return figures, time.perf_counter() - start
 
 
@@ -31,10 +41,8 @@ def check_rates(figures: dict, wall: float) -> None:
 
 @pytest.mark.parametrize("evaluator", ["uniform", "rollout"])
 def test_a_search_only_benchmark_reports_its_settings_and_consistent_rates(evaluator):
-    figures, wall = timed(size=5, visits=48, batch=4, evaluator=evaluator, device="cpu", rollout_weight=0.0,
-                          threads=None, seed=1)
-    assert set(figures) == {"size", "games", "visits", "batch", "evaluator", "rollout_weight", "device", "threads",
-                            "seconds", "sims_per_s", "best_move"}  # no network figures without a network
+    figures, wall = timed({"size": 5, "visits": 48, "search.batch_size": 4, "evaluator": evaluator, "seed": 1})
+    assert set(figures) == SEARCH_ONLY  # no network figures without a network
     assert (figures["size"], figures["games"], figures["visits"], figures["batch"]) == (5, 1, 48, 4)
     assert (figures["evaluator"], figures["rollout_weight"], figures["device"], figures["threads"]) == \
         (evaluator, 0.0, "cpu", None)
@@ -42,15 +50,29 @@ def test_a_search_only_benchmark_reports_its_settings_and_consistent_rates(evalu
     check_rates(figures, wall)
 
 
+def test_the_search_settings_are_applied_and_reported():
+    figures = bench({"size": 5, "visits": 16, "evaluator": "uniform", "search.c_puct": "2.5",
+                     "search.fpu_reduction": "0"})
+    expected = {k: v for k, v in vars(BENCH_SEARCH).items() if k != "seed"} | {"c_puct": 2.5, "fpu_reduction": 0.0}
+    assert figures["search"] == expected
+    json.dumps(figures)  # --json prints it as it is
+
+
 def test_several_games_searched_together_count_every_games_visits():
-    figures, wall = timed(size=5, visits=24, batch=4, evaluator="uniform", device="cpu", threads=None, games=3)
+    figures, wall = timed({"size": 5, "visits": 24, "search.batch_size": 4, "evaluator": "uniform", "games": 3})
     assert figures["games"] == 3 and figures["visits"] == 3 * 24
     check_rates(figures, wall)
 
 
-def test_an_unknown_evaluator_is_refused():
-    with pytest.raises(ValueError, match="unknown evaluator 'magic'"):
-        mcts_benchmark(size=5, visits=8, evaluator="magic", device="cpu", threads=None)
+@pytest.mark.parametrize("settings, message", [
+    ({"evaluator": "magic"}, "setting 'evaluator' expects one of network, uniform, rollout"),
+    ({"visits": "0"}, "visits and games must be positive"),
+    ({"size": "26"}, "board size 26 is out of range"),
+    ({"search.batch_size": "x"}, "setting 'search.batch_size' expects an integer"),
+])
+def test_bad_settings_are_refused_naming_the_key(settings, message):
+    with pytest.raises(SettingError, match=message):
+        apply_settings(MctsBenchConfig(), settings)
 
 
 @pytest.fixture
@@ -63,24 +85,22 @@ def checkpoints(tmp_path):
 
 def test_the_network_benchmark_times_the_given_checkpoints_and_relates_the_two_rates(checkpoints):
     policy, value = checkpoints
-    figures, wall = timed(size=5, visits=32, batch=4, evaluator="network", weights=str(policy),
-                          value_weights=str(value), device="cpu", threads=None, nn_seconds=0.05, rollout_weight=0.5)
+    figures, wall = timed({"size": 5, "visits": 32, "search.batch_size": 4, "nets.weights": str(policy),
+                           "nets.value_weights": str(value), "nn_seconds": 0.05, "search.rollout_weight": 0.5})
     assert figures["networks"] == [POLICY.to_dict(), VALUE.to_dict()]
     assert figures["device"] == "cpu" and figures["rollout_weight"] == 0.5 and figures["visits"] == 32
     check_rates(figures, wall)
     assert figures["nn_positions_per_s"] > 0
     assert figures["ratio"] == pytest.approx(figures["sims_per_s"] / figures["nn_positions_per_s"], rel=2e-3, abs=2e-3)
     # without value weights only the policy network is searched with and timed
-    figures = mcts_benchmark(size=5, visits=16, batch=4, evaluator="network", weights=str(policy), device="cpu",
-                             threads=None, nn_seconds=0.02)
+    figures = bench({"size": 5, "visits": 16, "search.batch_size": 4, "nets.weights": str(policy), "nn_seconds": 0.02})
     assert figures["networks"] == [POLICY.to_dict()]
 
 
 def test_value_weights_must_hold_a_value_network(checkpoints):
     policy, _ = checkpoints
     with pytest.raises(CheckpointError, match="a policy network, but a value network is needed"):
-        mcts_benchmark(size=5, visits=8, batch=4, evaluator="network", weights=str(policy), value_weights=str(policy),
-                       device="cpu", threads=None, nn_seconds=0.02)
+        bench({"size": 5, "visits": 8, "nets.weights": str(policy), "nets.value_weights": str(policy)})
 
 
 def test_several_games_evaluate_at_most_games_times_batch_leaves_per_call(monkeypatch):
@@ -96,6 +116,6 @@ def test_several_games_evaluate_at_most_games_times_batch_leaves_per_call(monkey
             return priors, values
 
     monkeypatch.setattr(tengen.wiring, "UniformEvaluator", Counting)
-    figures = mcts_benchmark(size=5, visits=40, batch=3, evaluator="uniform", device="cpu", threads=None, games=2)
+    figures = bench({"size": 5, "visits": 40, "search.batch_size": 3, "evaluator": "uniform", "games": 2})
     assert figures["visits"] == 80
     assert max(sizes) == 6  # as the docstring says: up to games * batch leaves in one call

@@ -95,9 +95,9 @@ def board_length(size: int) -> int:
 
 
 @njit(cache=True)
-def _add_empty_nb(b, p):
-    """Append point ``p`` to the empty list (``F_EMPTY``, ``F_EIDX``, ``H_NEMPTY``)."""
-    npts = b[H_NP]
+def _add_empty_nb(b, npts, p):
+    """Append point ``p`` to the empty list (``F_EMPTY``, ``F_EIDX``, ``H_NEMPTY``) of ``b``, a
+    board of ``npts`` = W*W points (passed in: a kernel has it, a reload after a store costs)."""
     n_empty = b[H_NEMPTY]
     b[HEADER + F_EIDX * npts + p] = n_empty
     b[HEADER + F_EMPTY * npts + n_empty] = p
@@ -105,9 +105,8 @@ def _add_empty_nb(b, p):
 
 
 @njit(cache=True)
-def _remove_empty_nb(b, p):
+def _remove_empty_nb(b, npts, p):
     """Take point ``p`` out of the empty list: the list's last point moves into its slot."""
-    npts = b[H_NP]
     emp = HEADER + F_EMPTY * npts
     eidx = HEADER + F_EIDX * npts
     i = b[eidx + p]
@@ -134,7 +133,7 @@ def init_board_nb(b, size):
         if r == 0 or c == 0 or r == w - 1 or c == w - 1:
             b[col + p] = BORDER
         else:
-            _add_empty_nb(b, p)
+            _add_empty_nb(b, npts, p)
 
 
 @njit(cache=True)
@@ -198,10 +197,9 @@ def legal_reason_nb(b, p, c, allow_suicide):
 
 
 @njit(cache=True)
-def _add_pseudo_liberty_nb(b, h, p, sign):
+def _add_pseudo_liberty_nb(b, npts, h, p, sign):
     """Count the (stone, empty point ``p``) pair once more (``sign`` 1) or once less (-1) among
     the pseudo-liberties of the chain with head ``h``."""
-    npts = b[H_NP]
     b[HEADER + F_LIBS * npts + h] += sign
     b[HEADER + F_LSUM * npts + h] += sign * p
     b[HEADER + F_LSUM2 * npts + h] += sign * p * p
@@ -222,12 +220,12 @@ def _remove_chain_nb(b, h, capturer):
     while True:
         b[col + s] = EMPTY
         b[H_HASH] ^= ZOBRIST[victim, s]
-        _add_empty_nb(b, s)
+        _add_empty_nb(b, npts, s)
         removed += 1
         for k in range(4):
             t = s - w if k == 0 else (s - 1 if k == 1 else (s + 1 if k == 2 else s + w))
             if b[col + t] == capturer:
-                _add_pseudo_liberty_nb(b, b[head + t], s, 1)
+                _add_pseudo_liberty_nb(b, npts, b[head + t], s, 1)
         s = b[nxt + s]
         if s == h:
             break
@@ -276,7 +274,7 @@ def play_nb(b, p, c):
     lsum2 = HEADER + F_LSUM2 * npts
     o = 3 - c
 
-    _remove_empty_nb(b, p)
+    _remove_empty_nb(b, npts, p)
     b[col + p] = c
     b[H_HASH] ^= ZOBRIST[c, p]
     b[HEADER + F_AGE * npts + p] = b[H_MOVES]
@@ -296,7 +294,7 @@ def play_nb(b, p, c):
             total += q
             squares += q * q
         elif cq != BORDER:  # p stops being a pseudo-liberty of every adjacent chain
-            _add_pseudo_liberty_nb(b, b[head + q], p, -1)
+            _add_pseudo_liberty_nb(b, npts, b[head + q], p, -1)
     b[libs + p] = count
     b[lsum + p] = total
     b[lsum2 + p] = squares

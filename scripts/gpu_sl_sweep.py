@@ -33,8 +33,9 @@ def train_command(data: str, out: Path, shape: str, steps: int, batch_size: int,
     (default: 40 times over the run)."""
     filters, layers = (int(part) for part in shape.split("x"))
     every = every or max(steps // 40, 25)
-    settings = {"data": data, "out": str(out), "filters": filters, "layers": layers, "batch_size": batch_size,
-                "steps": steps, "learning_rate": 0.05, "lr_halving_steps": max(steps // 5, 1), "eval_every": every,
+    settings = {"data": data, "out": str(out), "net.filters": filters, "net.layers": layers,
+                "optimizer.batch_size": batch_size, "optimizer.learning_rate": 0.05,
+                "optimizer.lr_halving_steps": max(steps // 5, 1), "steps": steps, "eval_every": every,
                 "checkpoint_every": every, "device": device, "rollout_policy": "false"}
     command = [sys.executable, "-m", "tengen", "train", "sl"]
     for key, value in settings.items():

@@ -24,32 +24,32 @@ from gogame.board_nb import BLACK, WHITE
 from gogame.features import FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
-from nets.config import NetConfig
 from nets.device import pick_device
 from nets.models import build_network
 from selfplay.lockstep import outcome_for, play_lockstep
 
 from .policy_gradient import ESTIMATORS, estimator_weights
 from .run import Run
+from .sections import SGD, Game, NetShape
 
 
 @dataclass(frozen=True)
 class RLConfig:
-    """sl: the SL policy checkpoint to start from; out: run folder; the rest as the module says."""
+    """sl: the SL policy checkpoint to start from; out: run folder; ``game``: the board size and
+    komi of every game played; ``optimizer``: the policy's SGD; ``critic``: the value network's
+    shape, ``critic_optimizer`` its SGD; the rest as the module says."""
 
     sl: str = "runs/sl/policy.safetensors"
     out: str = "runs/rl"
-    size: int = 9
-    komi: float = 7.5
+    game: Game = Game(size=9, komi=7.5)
     iterations: int = 100
     games_per_iteration: int = 32
     estimator: str = "reinforce"
     gamma: float = 1.0
     n_step: int = 4
-    learning_rate: float = 0.002
-    value_learning_rate: float = 0.01
-    value_filters: int = 32
-    value_layers: int = 3
+    optimizer: SGD = SGD(learning_rate=0.002, momentum=0.9, weight_decay=0.0)
+    critic: NetShape = NetShape(filters=32, layers=3)
+    critic_optimizer: SGD = SGD(learning_rate=0.01, momentum=0.9, weight_decay=0.0)
     pool_every: int = 10
     eval_every: int = 10
     eval_games: int = 32
@@ -92,8 +92,8 @@ def win_rate(learner, opponent, games: int, config: RLConfig, device, rng) -> fl
     wins = 0.0
     for color in (BLACK, WHITE):
         players = {color: learner, 3 - color: opponent}
-        played, _ = play_lockstep(players, half, config.size, config.komi, device, rng, temperature=config.temperature,
-                                  max_moves=config.max_moves or None)
+        played, _ = play_lockstep(players, half, config.game.size, config.game.komi, device, rng,
+                                  temperature=config.temperature, max_moves=config.max_moves or None)
         wins += sum((outcome_for(game, color) + 1) / 2 for game in played)  # a tie counts half
     return wins / (2 * half)
 
@@ -129,16 +129,14 @@ def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = Non
     sl_policy.to(device).eval()
     learner = build_network(sl_info.config).to(device)
     learner.load_state_dict(sl_policy.state_dict())
-    policy_optimizer = torch.optim.SGD(learner.parameters(), lr=config.learning_rate, momentum=0.9)
-    critic_config = NetConfig(kind="value", feature_set=RECORDED.name, filters=config.value_filters,
-                              layers=config.value_layers)
-    critic = build_network(critic_config).to(device)
-    critic_optimizer = torch.optim.SGD(critic.parameters(), lr=config.value_learning_rate, momentum=0.9)
+    policy_optimizer = config.optimizer.build(learner.parameters())
+    critic = build_network(config.critic.network("value", RECORDED.name)).to(device)
+    critic_optimizer = config.critic_optimizer.build(critic.parameters())
     parts = {"policy": (learner, policy_optimizer), "critic": (critic, critic_optimizer)}
     run = Run(out, {"rl": asdict(config)}, LOG_FIELDS, "policy.safetensors", key="iteration")
     iteration, extra = run.resume(parts)
     pool = [p for p in extra.get("pool", []) if (out / "pool" / p).exists()]
-    planes_shape = (RECORDED.planes, config.size, config.size)
+    planes_shape = (RECORDED.planes, config.game.size, config.game.size)
 
     def train_step(iteration: int) -> dict:
         """One iteration: games against a pool member, one policy (and critic) step, its log row."""
@@ -149,8 +147,8 @@ def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = Non
         learner.eval()
         for color in (BLACK, WHITE):
             players = {color: learner, 3 - color: opponent}
-            _, recorded = play_lockstep(players, config.games_per_iteration // 2, config.size, config.komi, device, rng,
-                                        record_color=color, temperature=config.temperature,
+            _, recorded = play_lockstep(players, config.games_per_iteration // 2, config.game.size, config.game.komi,
+                                        device, rng, record_color=color, temperature=config.temperature,
                                         max_moves=config.max_moves or None, record_features=RECORDED.name)
             trajectories += [t for t in recorded if t.actions]
         learner.train()
@@ -186,7 +184,7 @@ def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = Non
         done = iteration + 1
         if done % config.pool_every == 0:
             name = f"iteration-{done:06d}.safetensors"
-            save_checkpoint(out / "pool" / name, learner, CheckpointInfo(sl_info.config, (config.size,), done,
+            save_checkpoint(out / "pool" / name, learner, CheckpointInfo(sl_info.config, (config.game.size,), done,
                                                                          {"stage": "rl", "pool": True}))
             pool.append(name)
         evaluated = ""
@@ -202,7 +200,7 @@ def train_rl(config: RLConfig, progress: Callable[[int, int], None] | None = Non
             plot_rl(run.log_path, out / "rl.png")
 
     return run.train(parts, iteration, config.iterations, train_step, lambda iteration, rows: rows[-1], learner,
-                     CheckpointInfo(sl_info.config, (config.size,),
+                     CheckpointInfo(sl_info.config, (config.game.size,),
                                     provenance={"stage": "rl", "sl": str(config.sl), "estimator": config.estimator}),
                      plot=plot, extra=lambda: {"pool": pool},
                      progress=(lambda iteration, row: progress(iteration, config.iterations)) if progress else None)

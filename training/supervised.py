@@ -23,31 +23,38 @@ from torch.nn import functional as F
 from gogame.symmetry import policy_index_map, transform_array
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo
-from nets.config import NetConfig
 from nets.device import pick_device
 from nets.models import build_network
 
 from .dataset import load_split, read_sidecar
 from .rollout import train_rollout_policy
 from .run import Run
+from .sections import MinibatchSGD, NetShape
+
+
+@dataclass(frozen=True)
+class HalvingSGD(MinibatchSGD):
+    """Minibatch SGD whose learning rate halves every ``lr_halving_steps`` steps."""
+
+    lr_halving_steps: int = 1000
+
+    def learning_rate_at(self, step: int) -> float:
+        """The rate of the step after ``step`` steps: ``learning_rate`` halved every ``lr_halving_steps``."""
+        return self.learning_rate * 0.5 ** (step // max(self.lr_halving_steps, 1))
 
 
 @dataclass(frozen=True)
 class SLConfig:
-    """data: shard folder; out: run folder; the network's ``filters`` and ``layers``; SGD with
-    ``momentum``, ``learning_rate`` halved every ``lr_halving_steps``; ``steps`` minibatches of
-    ``batch_size``; evaluation and checkpoints every so many steps."""
+    """data: shard folder; out: run folder; ``net``: the network's shape; ``optimizer``: SGD with
+    momentum on minibatches, its learning rate halved every ``lr_halving_steps``; ``steps``
+    minibatches; evaluation and checkpoints every so many steps."""
 
     data: str = "data/shards"
     out: str = "runs/sl"
-    filters: int = 64
-    layers: int = 6
-    batch_size: int = 128
+    net: NetShape = NetShape(filters=64, layers=6)
+    optimizer: HalvingSGD = HalvingSGD(learning_rate=0.05, momentum=0.9, weight_decay=1e-4, batch_size=128,
+                                       lr_halving_steps=1000)
     steps: int = 2000
-    learning_rate: float = 0.05
-    momentum: float = 0.9
-    weight_decay: float = 1e-4
-    lr_halving_steps: int = 1000
     eval_every: int = 200
     checkpoint_every: int = 200
     symmetries: bool = True
@@ -56,7 +63,7 @@ class SLConfig:
     rollout_policy: bool = True
 
     def __post_init__(self) -> None:
-        if self.steps < 0 or self.batch_size < 1 or self.learning_rate <= 0 or self.checkpoint_every < 1:
+        if self.steps < 0 or self.checkpoint_every < 1:
             raise ValueError(f"bad training settings: {self}")
 
 
@@ -114,23 +121,17 @@ def plot_log(log_path: Path, png_path: Path, title: str) -> None:
     plt.close(figure)
 
 
-def learning_rate_at(config: SLConfig, step: int) -> float:
-    """The rate of the step after ``step`` steps: ``learning_rate`` halved every ``lr_halving_steps``."""
-    return config.learning_rate * 0.5 ** (step // max(config.lr_halving_steps, 1))
-
-
 def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | None = None) -> dict:
     """Train (or resume) the SL policy network; returns the last evaluation."""
     out = Path(config.out)
     sidecar = read_sidecar(config.data)
-    net_config = NetConfig(kind="policy", feature_set=sidecar["feature_set"], filters=config.filters, layers=config.layers)
+    net_config = config.net.network("policy", sidecar["feature_set"])
     run = Run(out, {"sl": asdict(config), "network": net_config.to_dict()}, LOG_FIELDS, "policy.safetensors",
               same=("network",))
     device = pick_device(config.device)
     torch.manual_seed(config.seed)
     model = build_network(net_config).to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=config.momentum,
-                                weight_decay=config.weight_decay)
+    optimizer = config.optimizer.build(model.parameters())
     parts = {"policy": (model, optimizer)}
     step, _ = run.resume(parts)
     train = load_split(config.data, "train", sidecar["feature_set"])
@@ -142,8 +143,8 @@ def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | Non
 
     def train_step(step: int) -> float:
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate_at(config, step)
-        chosen = rng.integers(0, len(train.moves), config.batch_size)
+            group["lr"] = config.optimizer.learning_rate_at(step)
+        chosen = rng.integers(0, len(train.moves), config.optimizer.batch_size)
         planes, moves = train.planes[chosen], train.moves[chosen]
         if config.symmetries:
             planes, moves = _augment(planes, moves, size, int(rng.integers(8)))
@@ -157,7 +158,7 @@ def train_sl(config: SLConfig, progress: Callable[[int, int, float], None] | Non
     def report(step: int, losses: list[float]) -> dict:
         top1, top5, heldout_loss = accuracy(model, heldout.planes, heldout.moves, device)
         return {"step": step, "loss": float(np.mean(losses)), "heldout_top1": top1, "heldout_top5": top5,
-                "heldout_loss": heldout_loss, "learning_rate": learning_rate_at(config, step - 1)}
+                "heldout_loss": heldout_loss, "learning_rate": config.optimizer.learning_rate_at(step - 1)}
 
     model.train()
     evaluation = run.train(

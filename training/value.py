@@ -31,12 +31,12 @@ from gogame.rules import Rules
 from gogame.symmetry import transform_array
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo, load_checkpoint
-from nets.config import NetConfig
 from nets.device import pick_device
 from nets.models import build_network
 from selfplay.lockstep import outcome_for, policy_logits, sample_moves
 
 from .run import Run
+from .sections import Game, MinibatchSGD, NetShape
 
 
 RECORDED = FEATURES_ALPHAGO_49
@@ -45,26 +45,27 @@ RECORDED = FEATURES_ALPHAGO_49
 
 @dataclass(frozen=True)
 class ValueConfig:
+    """sl, rl: the policy checkpoints that play the value data; out: run folder; ``game``: the
+    board size and komi of those games (the komi is recorded in the network's provenance);
+    ``net``: the value network's shape; ``optimizer``: its minibatch SGD; the rest as the module
+    says."""
+
     sl: str = "runs/sl/policy.safetensors"
     rl: str = "runs/rl/policy.safetensors"
     out: str = "runs/value"
-    size: int = 9
-    komi: float = 7.5
+    game: Game = Game(size=9, komi=7.5)
     games: int = 2000
     lockstep: int = 64
     max_u: int = 40
     temperature: float = 1.0
     td_lambda: float = 1.0
-    filters: int = 32
-    layers: int = 4
+    net: NetShape = NetShape(filters=32, layers=4)
     steps: int = 2000
-    batch_size: int = 128
-    learning_rate: float = 0.01
+    optimizer: MinibatchSGD = MinibatchSGD(learning_rate=0.01, momentum=0.9, weight_decay=1e-4, batch_size=128)
     heldout_fraction: float = 0.1
     eval_every: int = 200
     checkpoint_every: int = 200
     symmetries: bool = True
-    weight_decay: float = 1e-4
     device: str = "auto"
     seed: int = 0
 
@@ -75,11 +76,11 @@ class ValueConfig:
 
 def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """``count`` games of value data: planes (bit-packed), game index, ply after U, outcome."""
-    games = [GameState(config.size, config.komi, Rules(ko="simple")) for _ in range(count)]
+    games = [GameState(config.game.size, config.game.komi, Rules(ko="simple")) for _ in range(count)]
     switch = rng.integers(0, config.max_u + 1, count)  # U per game
     records: list[list[tuple[np.ndarray, int]]] = [[] for _ in range(count)]
-    limit = 2 * config.size * config.size
-    size = config.size
+    size = config.game.size
+    limit = 2 * size * size
     while True:
         active = [i for i, g in enumerate(games) if not g.is_over and len(g.moves) < limit]
         if not active:
@@ -180,7 +181,7 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
     for c in range(chunks):
         with np.load(out / "data" / f"chunk-{c:05d}.npz") as chunk:
             parts.append({key: chunk[key] for key in chunk.files})
-    shape = (RECORDED.planes, config.size, config.size)
+    shape = (RECORDED.planes, config.game.size, config.game.size)
     planes = np.unpackbits(np.concatenate([p["planes"] for p in parts]), axis=1)[:, : np.prod(shape)]
     planes = planes.reshape(-1, *shape).astype(np.float32)
     games = np.concatenate([p["game"] for p in parts])
@@ -188,10 +189,10 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
     outcomes = np.concatenate([p["outcome"] for p in parts])
     held = np.random.default_rng(config.seed).random(config.games) < config.heldout_fraction
     heldout = held[games]
-    net_config = NetConfig(kind="value", feature_set=RECORDED.name, filters=config.filters, layers=config.layers)
+    net_config = config.net.network("value", RECORDED.name)
     torch.manual_seed(config.seed)
     model = build_network(net_config).to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate, momentum=0.9, weight_decay=config.weight_decay)
+    optimizer = config.optimizer.build(model.parameters())
     networks = {"value": (model, optimizer)}
     step, _ = run.resume(networks)
     x_all = torch.from_numpy(planes)
@@ -213,7 +214,7 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
     rng = np.random.default_rng([config.seed, step])
 
     def train_step(step: int) -> float:
-        batch = rng.choice(train_rows, config.batch_size)
+        batch = rng.choice(train_rows, config.optimizer.batch_size)
         planes_batch = planes[batch]
         if config.symmetries:  # a position's value is the same under the 8 symmetries of the board
             planes_batch = np.ascontiguousarray(transform_array(planes_batch, int(rng.integers(8))))
@@ -234,9 +235,11 @@ def train_value(config: ValueConfig, progress: Callable[[str, int, int], None] |
                 "positions": int(len(train_rows))}
 
     model.train()
-    provenance = {"stage": "value", "sl": config.sl, "rl": config.rl, "td_lambda": config.td_lambda, "komi": config.komi}
+    # the komi stays a top-level key: the engine believes a value network only at the komi it learned
+    provenance = {"stage": "value", "sl": config.sl, "rl": config.rl, "td_lambda": config.td_lambda,
+                  "komi": config.game.komi}
     return run.train(networks, step, config.steps, train_step, report, model,
-                     CheckpointInfo(net_config, (config.size,), provenance=provenance),
+                     CheckpointInfo(net_config, (config.game.size,), provenance=provenance),
                      every=(config.eval_every, config.checkpoint_every),
                      plot=lambda row: _plot(run.log_path, out / "value.png"),
                      progress=(lambda step, loss: progress("steps", step, config.steps)) if progress else None)

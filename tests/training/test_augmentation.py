@@ -13,6 +13,7 @@ import torch
 from torch.nn import functional as F
 
 import training.supervised as supervised
+from common.settings import apply_settings
 from gogame.symmetry import SYMMETRIES, policy_index_map, transform_array
 from nets.checkpoint import load_checkpoint
 from training.dataset import FORMAT_NAME, FORMAT_VERSION, load_split
@@ -93,11 +94,10 @@ def shards(tmp_path_factory):
 
 
 def tiny(data, out, **changes) -> SLConfig:
-    base = dict(data=str(data), out=str(out), filters=8, layers=2, batch_size=16, steps=40, learning_rate=0.05,
-                lr_halving_steps=20, eval_every=1000, checkpoint_every=1000, symmetries=True, device="cpu",
-                rollout_policy=False)
-    base.update(changes)
-    return SLConfig(**base)
+    return apply_settings(SLConfig(), {
+        "data": str(data), "out": str(out), "net.filters": 8, "net.layers": 2, "optimizer.batch_size": 16, "steps": 40,
+        "optimizer.learning_rate": 0.05, "optimizer.lr_halving_steps": 20, "eval_every": 1000, "checkpoint_every": 1000,
+        "symmetries": True, "device": "cpu", "rollout_policy": False, **changes})
 
 
 def test_the_training_loop_feeds_each_move_on_its_marked_point(shards, tmp_path, monkeypatch):

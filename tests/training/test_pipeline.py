@@ -53,8 +53,9 @@ def test_pipeline_end_to_end_with_kills(tmp_path):
 
     common = ["--set", "device=cpu", "--set", "seed=1"]
     sl = tmp_path / "sl"
-    sl_args = ["train", "sl", *common, "--set", f"data={shards}", "--set", f"out={sl}", "--set", "filters=8",
-               "--set", "layers=2", "--set", "batch_size=16", "--set", "eval_every=5", "--set", "checkpoint_every=5"]
+    sl_args = ["train", "sl", *common, "--set", f"data={shards}", "--set", f"out={sl}", "--set", "net.filters=8",
+               "--set", "net.layers=2", "--set", "optimizer.batch_size=16", "--set", "eval_every=5",
+               "--set", "checkpoint_every=5"]
     kill_when(sl_args + ["--set", "steps=1000000"], lambda: len(log_rows(sl / "log.csv")) >= 2)
     killed = read_info(sl / "policy.safetensors").step
     tengen(*sl_args, "--set", f"steps={killed + 10}")
@@ -63,9 +64,9 @@ def test_pipeline_end_to_end_with_kills(tmp_path):
 
     rl = tmp_path / "rl"
     rl_args = ["train", "rl", *common, "--set", f"sl={sl / 'policy.safetensors'}", "--set", f"out={rl}",
-               "--set", "size=5", "--set", "komi=0.5", "--set", "games_per_iteration=4", "--set", "pool_every=1",
-               "--set", "eval_every=1", "--set", "eval_games=4", "--set", "estimator=advantage",
-               "--set", "value_filters=8", "--set", "value_layers=2"]
+               "--set", "game.size=5", "--set", "game.komi=0.5", "--set", "games_per_iteration=4",
+               "--set", "pool_every=1", "--set", "eval_every=1", "--set", "eval_games=4",
+               "--set", "estimator=advantage", "--set", "critic.filters=8", "--set", "critic.layers=2"]
     kill_when(rl_args + ["--set", "iterations=100000"], lambda: len(log_rows(rl / "log.csv")) >= 2)
     killed = read_info(rl / "policy.safetensors").step
     tengen(*rl_args, "--set", f"iterations={killed + 2}")
@@ -74,10 +75,10 @@ def test_pipeline_end_to_end_with_kills(tmp_path):
 
     value = tmp_path / "value"
     value_args = ["train", "value", *common, "--set", f"sl={sl / 'policy.safetensors'}",
-                  "--set", f"rl={rl / 'policy.safetensors'}", "--set", f"out={value}", "--set", "size=5",
-                  "--set", "komi=0.5", "--set", "games=40", "--set", "lockstep=8", "--set", "max_u=6",
-                  "--set", "filters=8", "--set", "layers=2", "--set", "batch_size=8", "--set", "eval_every=5",
-                  "--set", "checkpoint_every=5"]
+                  "--set", f"rl={rl / 'policy.safetensors'}", "--set", f"out={value}", "--set", "game.size=5",
+                  "--set", "game.komi=0.5", "--set", "games=40", "--set", "lockstep=8", "--set", "max_u=6",
+                  "--set", "net.filters=8", "--set", "net.layers=2", "--set", "optimizer.batch_size=8",
+                  "--set", "eval_every=5", "--set", "checkpoint_every=5"]
     kill_when(value_args + ["--set", "steps=1000000"], lambda: len(log_rows(value / "log.csv")) >= 2)
     chunks = sorted((value / "data").glob("chunk-*.npz"))
     stamps = [c.stat().st_mtime_ns for c in chunks]

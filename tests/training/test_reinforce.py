@@ -7,15 +7,16 @@ import csv
 import pytest
 import torch
 
+from common.settings import apply_settings
 from nets.checkpoint import read_info
 from training.reinforce import RLConfig, train_rl
 
 
 def tiny(sl, out, **changes):
-    base = dict(sl=str(sl), out=str(out), size=5, komi=0.5, iterations=2, games_per_iteration=4, pool_every=1,
-                eval_every=2, eval_games=4, value_filters=8, value_layers=2, device="cpu")
-    base.update(changes)
-    return RLConfig(**base)
+    return apply_settings(RLConfig(), {
+        "sl": str(sl), "out": str(out), "game.size": 5, "game.komi": 0.5, "iterations": 2, "games_per_iteration": 4,
+        "pool_every": 1, "eval_every": 2, "eval_games": 4, "critic.filters": 8, "critic.layers": 2, "device": "cpu",
+        **changes})
 
 
 @pytest.mark.parametrize("estimator", ["reinforce", "baseline", "actor_critic", "advantage", "nstep"])
@@ -48,7 +49,8 @@ def test_max_grad_norm_bounds_the_policy_step(sl_checkpoint, tmp_path):
     start = load_checkpoint(sl_checkpoint)[0].state_dict()
 
     def moved(out, **changes) -> float:
-        train_rl(tiny(sl_checkpoint, out, iterations=1, estimator="reinforce", learning_rate=0.05, **changes))
+        train_rl(tiny(sl_checkpoint, out, iterations=1, estimator="reinforce", **{"optimizer.learning_rate": 0.05},
+                      **changes))
         after = load_checkpoint(out / "policy.safetensors")[0].state_dict()
         return float(torch.sqrt(sum(((after[k] - start[k]) ** 2).sum() for k in start)))
 

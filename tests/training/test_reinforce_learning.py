@@ -15,6 +15,7 @@ from torch import nn
 from torch.nn import functional as F
 
 import training.reinforce as reinforce
+from common.settings import apply_settings
 from gogame.board_nb import BLACK, WHITE
 from gogame.coords import from_policy_index
 from gogame.features import FEATURES_ALPHAGO_49
@@ -25,6 +26,7 @@ from nets.config import NetConfig
 from nets.models import build_network
 from selfplay.lockstep import Trajectory
 from training.reinforce import RLConfig, train_rl
+from training.sections import Game
 
 SIZE = 5
 WINS, LOSES = 6, 18  # policy indices: (1, 1) always wins, (3, 3) always loses
@@ -83,10 +85,10 @@ def script_lockstep(monkeypatch, trajectories: list[Trajectory], margin: float =
 
 
 def tiny(sl, out, **changes) -> RLConfig:
-    base = dict(sl=str(sl), out=str(out), size=SIZE, komi=0.5, iterations=1, games_per_iteration=2, pool_every=10,
-                eval_every=10, eval_games=2, value_filters=8, value_layers=2, learning_rate=0.05, device="cpu")
-    base.update(changes)
-    return RLConfig(**base)
+    return apply_settings(RLConfig(), {
+        "sl": str(sl), "out": str(out), "game.size": SIZE, "game.komi": 0.5, "iterations": 1, "games_per_iteration": 2,
+        "pool_every": 10, "eval_every": 10, "eval_games": 2, "critic.filters": 8, "critic.layers": 2,
+        "optimizer.learning_rate": 0.05, "device": "cpu", **changes})
 
 
 def policy(path, game: GameState) -> np.ndarray:
@@ -176,7 +178,8 @@ def test_the_critic_learns_the_outcomes(sl_checkpoint, tmp_path, monkeypatch):
         return network
 
     monkeypatch.setattr(reinforce, "build_network", build)
-    train_rl(tiny(sl_checkpoint, tmp_path, estimator="baseline", iterations=10, value_learning_rate=0.1))
+    train_rl(tiny(sl_checkpoint, tmp_path, estimator="baseline", iterations=10,
+                  **{"critic_optimizer.learning_rate": 0.1}))
     planes = torch.from_numpy(np.stack([FEATURES_ALPHAGO_49.extract(g) for g in (black, white)]))
     with torch.no_grad():
         values = critics[0](planes).numpy()
@@ -197,5 +200,6 @@ def test_win_rate_credits_the_learner_by_its_colour(monkeypatch):
         return [ScoredGame(m) for m in margins[learner_color][:count]], []
 
     monkeypatch.setattr(reinforce, "play_lockstep", play)
-    assert reinforce.win_rate("learner", "opponent", 8, RLConfig(size=SIZE), "cpu", None) == pytest.approx(6 / 8)
+    config = RLConfig(game=Game(size=SIZE))
+    assert reinforce.win_rate("learner", "opponent", 8, config, "cpu", None) == pytest.approx(6 / 8)
     assert seen == [(BLACK, 4), (WHITE, 4)]

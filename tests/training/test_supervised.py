@@ -13,6 +13,7 @@ import zipfile
 import pytest
 import torch
 
+from common.settings import apply_settings
 from gogame.coords import PASS
 from gogame.rules import Rules
 from gogame.sgf import start_position, write_sgf
@@ -22,7 +23,13 @@ from tests.gogame.helpers import random_game
 from training.dataset import DatasetError, ShardConfig, build_shards, iter_games, load_split, rank_value
 from training.supervised import SLConfig, accuracy, train_sl
 
-TINY = dict(filters=8, layers=2, batch_size=16, eval_every=5, checkpoint_every=5, symmetries=True)
+TINY = {"net.filters": 8, "net.layers": 2, "optimizer.batch_size": 16, "eval_every": 5, "checkpoint_every": 5,
+        "symmetries": True}
+
+
+def tiny(data, out, **changes) -> SLConfig:
+    """A tiny SL run's settings, through the settings mechanism (dotted keys for the sections)."""
+    return apply_settings(SLConfig(), {"data": str(data), "out": str(out), **TINY, **changes})
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +66,7 @@ def test_shards_split_by_game_and_count_what_they_skip(shards, tmp_path):
 
 def test_training_writes_its_files_and_resumes(shards, tmp_path):
     data, _ = shards
-    config = SLConfig(data=str(data), out=str(tmp_path / "run"), steps=10, **TINY)
+    config = tiny(data, tmp_path / "run", steps=10)
     first = train_sl(config)
     assert first["step"] == 10
     # the reported accuracy is the saved network's on the held-out split, and it is what the log says
@@ -89,22 +96,22 @@ def test_training_writes_its_files_and_resumes(shards, tmp_path):
             game.play(pt, color)
     assert rollout["heldout_positions"] == total == len(played["heldout"])  # every held-out move but the passes
     assert rollout["heldout_top1"] == pytest.approx(hits / total, abs=1.5 / total)  # the file holds float32 weights
-    second = train_sl(SLConfig(data=str(data), out=str(tmp_path / "run"), steps=20, **TINY))
+    second = train_sl(tiny(data, tmp_path / "run", steps=20))
     steps = [int(r["step"]) for r in csv.DictReader((tmp_path / "run" / "log.csv").open())]
     assert second["step"] == 20 and steps == [5, 10, 15, 20]
     assert read_info(tmp_path / "run" / "policy.safetensors").step == 20
     model, info = load_checkpoint(tmp_path / "run" / "policy.safetensors", expected_feature_set="alphago48")
     assert info.config.kind == "policy" and info.board_sizes == (5,)
     with pytest.raises(ValueError, match="another network"):
-        train_sl(SLConfig(data=str(data), out=str(tmp_path / "run"), steps=30, **{**TINY, "filters": 16}))
+        train_sl(tiny(data, tmp_path / "run", steps=30, **{"net.filters": 16}))
 
 
 def test_a_killed_run_resumes_from_its_last_checkpoint(shards, tmp_path):
     data, _ = shards
     out = tmp_path / "killed"
     args = [sys.executable, "-m", "tengen", "train", "sl", "--set", f"data={data}", "--set", f"out={out}",
-            "--set", "filters=8", "--set", "layers=2", "--set", "batch_size=16", "--set", "eval_every=5",
-            "--set", "checkpoint_every=5"]
+            "--set", "net.filters=8", "--set", "net.layers=2", "--set", "optimizer.batch_size=16",
+            "--set", "eval_every=5", "--set", "checkpoint_every=5"]
     process = subprocess.Popen(args + ["--set", "steps=100000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (out / "log.csv").exists() or len((out / "log.csv").read_text().splitlines()) < 3:
@@ -146,14 +153,13 @@ def test_training_needs_games_in_the_training_split(tmp_path):
     data = tmp_path / "shards"
     build_shards([games], data, ShardConfig(size=5, heldout_fraction=1.0, require_result=False))
     with pytest.raises(ValueError, match="the training split is empty"):
-        train_sl(SLConfig(data=str(data), out=str(tmp_path / "run"), steps=2, **TINY))
+        train_sl(tiny(data, tmp_path / "run", steps=2))
 
 
 def test_progress_reports_every_step_from_the_first_and_the_log_their_mean_loss(shards, tmp_path):
     data, _ = shards
     reports = []
-    config = SLConfig(data=str(data), out=str(tmp_path / "run"), steps=3, rollout_policy=False,
-                      **{**TINY, "eval_every": 3, "checkpoint_every": 3})
+    config = tiny(data, tmp_path / "run", steps=3, rollout_policy=False, eval_every=3, checkpoint_every=3)
     evaluation = train_sl(config, progress=lambda *report: reports.append(report))
     assert [(step, total) for step, total, _ in reports] == [(1, 3), (2, 3), (3, 3)]
     assert evaluation["step"] == 3 and evaluation["loss"] == pytest.approx(sum(r[2] for r in reports) / 3)

@@ -3,21 +3,23 @@ logs, plots, checkpoints, resume."""
 from __future__ import annotations
 
 import csv
+import json
 
 import numpy as np
 import pytest
 import torch
 
+from common.settings import apply_settings
 from nets.checkpoint import load_checkpoint, read_info
 from training.value import ValueConfig, lambda_targets, train_value
 
 
 def tiny(policies, out, **changes):
-    base = dict(sl=str(policies / "sl.safetensors"), rl=str(policies / "rl.safetensors"), out=str(out), size=5,
-                komi=0.5, games=24, lockstep=12, max_u=6, filters=8, layers=2, steps=10, batch_size=8,
-                eval_every=5, checkpoint_every=5, heldout_fraction=0.25, device="cpu")
-    base.update(changes)
-    return ValueConfig(**base)
+    return apply_settings(ValueConfig(), {
+        "sl": str(policies / "sl.safetensors"), "rl": str(policies / "rl.safetensors"), "out": str(out), "game.size": 5,
+        "game.komi": 0.5, "games": 24, "lockstep": 12, "max_u": 6, "net.filters": 8, "net.layers": 2, "steps": 10,
+        "optimizer.batch_size": 8, "eval_every": 5, "checkpoint_every": 5, "heldout_fraction": 0.25, "device": "cpu",
+        **changes})
 
 
 def test_lambda_returns():
@@ -35,8 +37,8 @@ def heldout_mse(out, config) -> float:
     """The saved network's MSE against the outcome on the first recorded position of each held-out
     game (a game is held out when its draw from the seed's generator is below heldout_fraction)."""
     chunks = [np.load(path) for path in sorted((out / "data").glob("chunk-*.npz"))]
-    planes = np.unpackbits(np.concatenate([c["planes"] for c in chunks]), axis=1)[:, : 49 * config.size ** 2]
-    planes = planes.reshape(-1, 49, config.size, config.size).astype(np.float32)
+    planes = np.unpackbits(np.concatenate([c["planes"] for c in chunks]), axis=1)[:, : 49 * config.game.size ** 2]
+    planes = planes.reshape(-1, 49, config.game.size, config.game.size).astype(np.float32)
     games, plies = np.concatenate([c["game"] for c in chunks]), np.concatenate([c["ply"] for c in chunks])
     outcomes = np.concatenate([c["outcome"] for c in chunks])
     held = (np.random.default_rng(config.seed).random(config.games) < config.heldout_fraction)[games] & (plies == 0)
@@ -72,3 +74,6 @@ def test_value_stage_runs_and_resumes(policies, tmp_path, td_lambda):
     assert steps == [5, 10, 15] and read_info(tmp_path / "value.safetensors").step == 15
     model, info = load_checkpoint(tmp_path / "value.safetensors", expected_kind="value")
     assert info.config.feature_set == "alphago49"
+    # the komi the engine believes the network at stays a top-level key of the provenance
+    assert info.provenance["komi"] == 0.5 and info.provenance["td_lambda"] == td_lambda
+    assert json.loads((tmp_path / "config.json").read_text())["value"]["game"] == {"size": 5, "komi": 0.5}

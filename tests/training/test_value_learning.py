@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from common.settings import apply_settings
 from nets.checkpoint import load_checkpoint
 from training.value import ValueConfig, generate_chunk, train_value
 
@@ -15,11 +16,11 @@ SIZE = 5
 
 
 def tiny(policies, out, **changes) -> ValueConfig:
-    base = dict(sl=str(policies / "sl.safetensors"), rl=str(policies / "rl.safetensors"), out=str(out), size=SIZE,
-                komi=100.0, games=40, lockstep=20, max_u=6, filters=8, layers=2, steps=40, batch_size=16,
-                eval_every=1000, checkpoint_every=1000, heldout_fraction=0.25, device="cpu")
-    base.update(changes)
-    return ValueConfig(**base)
+    return apply_settings(ValueConfig(), {
+        "sl": str(policies / "sl.safetensors"), "rl": str(policies / "rl.safetensors"), "out": str(out),
+        "game.size": SIZE, "game.komi": 100.0, "games": 40, "lockstep": 20, "max_u": 6, "net.filters": 8,
+        "net.layers": 2, "steps": 40, "optimizer.batch_size": 16, "eval_every": 1000, "checkpoint_every": 1000,
+        "heldout_fraction": 0.25, "device": "cpu", **changes})
 
 
 def unpack(packed: np.ndarray) -> np.ndarray:
@@ -35,7 +36,7 @@ def black_to_move(planes: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("td_lambda", [1.0, 0.5])
 @pytest.mark.parametrize("komi, black_wins", [(100.0, False), (-100.0, True)])
 def test_each_position_is_labelled_with_the_outcome_for_its_side_to_move(policies, tmp_path, komi, black_wins, td_lambda):
-    config = tiny(policies, tmp_path, komi=komi, td_lambda=td_lambda)
+    config = tiny(policies, tmp_path, td_lambda=td_lambda, **{"game.komi": komi})
     sl = load_checkpoint(config.sl)[0]
     rl = load_checkpoint(config.rl)[0]
     chunk = generate_chunk(sl, rl, 12, config, torch.device("cpu"), np.random.default_rng(7))

@@ -12,16 +12,17 @@ import torch
 from torch.nn import functional as F
 
 import training.value as value
+from common.settings import apply_settings
 from nets.checkpoint import load_checkpoint
 from training.value import ValueConfig, generate_chunk, train_value
 
 
 def tiny(policies, out, **changes) -> ValueConfig:
-    base = dict(sl=str(policies / "sl.safetensors"), rl=str(policies / "rl.safetensors"), out=str(out), size=5,
-                komi=0.5, games=6, lockstep=4, max_u=2, filters=8, layers=2, steps=3, batch_size=8, eval_every=3,
-                checkpoint_every=3, heldout_fraction=0.25, device="cpu")
-    base.update(changes)
-    return ValueConfig(**base)
+    return apply_settings(ValueConfig(), {
+        "sl": str(policies / "sl.safetensors"), "rl": str(policies / "rl.safetensors"), "out": str(out), "game.size": 5,
+        "game.komi": 0.5, "games": 6, "lockstep": 4, "max_u": 2, "net.filters": 8, "net.layers": 2, "steps": 3,
+        "optimizer.batch_size": 8, "eval_every": 3, "checkpoint_every": 3, "heldout_fraction": 0.25, "device": "cpu",
+        **changes})
 
 
 def test_games_are_numbered_across_chunks_and_progress_is_reported(policies, tmp_path):

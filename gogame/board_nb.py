@@ -79,15 +79,6 @@ SIDE_TO_MOVE_KEY = np.int64(0x5BD1E9955BD1E995)
 """XORed into the hash for White to move, for situational superko."""
 
 
-def __getattr__(name: str):
-    """The scoring kernels' old home, until ``nets/evaluator.py`` and ``selfplay/lockstep.py``
-    import them from :mod:`gogame.scoring_nb` (lazily: that module imports this one)."""
-    if name in ("region_owners_nb", "area_score_nb", "rules_margin_nb", "result_for_nb"):
-        from . import scoring_nb
-        return getattr(scoring_nb, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def board_length(size: int) -> int:
     """Length of the flat array of a ``size`` x ``size`` board."""
     w = size + 2

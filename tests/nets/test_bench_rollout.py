@@ -15,6 +15,7 @@ from gogame.game import GameState
 from gogame.playout_nb import make_rng_state
 from nets import rollout_nb as kernels
 from nets.rollout_policy import RolloutPolicy
+from tests.nets.reference_rollout import policy_playout_full_nb
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "nets" / "weights" / "rollout-9x9.safetensors"
 
@@ -32,7 +33,7 @@ def _starts(size: int) -> list[np.ndarray]:
 
 
 @pytest.mark.parametrize("size", [9, 19])
-@pytest.mark.parametrize("kernel", [kernels.policy_playout_nb, kernels.policy_playout_full_nb],
+@pytest.mark.parametrize("kernel", [kernels.policy_playout_nb, policy_playout_full_nb],
                          ids=["incremental", "full-recomputation"])
 def test_bench_rollout_policy_playouts(benchmark, kernel, size):
     benchmark.group = f"rollout-policy-playouts-{size}x{size}"

@@ -13,6 +13,7 @@ from gogame.playout_nb import make_rng_state
 from nets import rollout_nb as kernels
 from nets.checkpoint import CheckpointError
 from nets.rollout_policy import RolloutPolicy
+from tests.nets.reference_rollout import policy_playout_full_nb
 from tests.gogame.test_fixtures import game_from
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "nets" / "weights" / "rollout-9x9.safetensors"
@@ -153,5 +154,5 @@ def test_incremental_and_full_playouts_are_the_same_games():
     for seed, start in enumerate(_random_positions(9, 100, seed=11)):
         incremental, full = start.board.array.copy(), start.board.array.copy()
         score = kernels.policy_playout_nb(incremental, start.to_move, weights, make_rng_state(seed), 243)
-        assert kernels.policy_playout_full_nb(full, start.to_move, weights, make_rng_state(seed), 243) == score
+        assert policy_playout_full_nb(full, start.to_move, weights, make_rng_state(seed), 243) == score
         assert np.array_equal(incremental, full)

@@ -321,25 +321,18 @@ def build_parser() -> argparse.ArgumentParser:
     shards.set_defaults(handler=_data_shards)
     train = subparsers.add_parser("train", help="the training pipeline")
     stages = train.add_subparsers(dest="stage", required=True)
-    sl = stages.add_parser("sl", help="supervised policy learning on shards (resumes a killed run)")
-    sl.add_argument("--config", metavar="FILE",
-                    help="TOML settings: the fields of training.supervised.SLConfig, typed (--set overrides them)")
-    sl.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a setting, e.g. data=shards/ out=runs/sl steps=5000")
-    sl.set_defaults(handler=_train_sl)
-    rl = stages.add_parser("rl", help="policy-gradient self-play from the SL network (resumes a killed run)")
-    rl.add_argument("--config", metavar="FILE",
-                    help="TOML settings: the fields of training.reinforce.RLConfig, typed (--set overrides them)")
-    rl.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a setting, e.g. sl=runs/sl/policy.safetensors estimator=advantage iterations=200")
-    rl.set_defaults(handler=_train_rl)
-    value = stages.add_parser("value", help="value data (SL to move U, one random move, RL to the end) and value "
-                                            "network regression, Monte Carlo or TD(lambda) (resumes a killed run)")
-    value.add_argument("--config", metavar="FILE",
-                       help="TOML settings: the fields of training.value.ValueConfig, typed (--set overrides them)")
-    value.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                       help="override a setting, e.g. sl=... rl=... games=5000 td_lambda=0.8")
-    value.set_defaults(handler=_train_value)
+    for name, handler, config, help_text, example in (
+            ("sl", _train_sl, "training.supervised.SLConfig",
+             "supervised policy learning on shards (resumes a killed run)", "data=shards/ out=runs/sl steps=5000"),
+            ("rl", _train_rl, "training.reinforce.RLConfig",
+             "policy-gradient self-play from the SL network (resumes a killed run)",
+             "sl=runs/sl/policy.safetensors estimator=advantage iterations=200"),
+            ("value", _train_value, "training.value.ValueConfig",
+             "value data (SL to move U, one random move, RL to the end) and value network regression, Monte Carlo "
+             "or TD(lambda) (resumes a killed run)", "sl=... rl=... games=5000 td_lambda=0.8")):
+        stage = stages.add_parser(name, help=help_text)
+        _add_settings_options(stage, f"{config}, e.g. {example}")
+        stage.set_defaults(handler=handler)
     _add_bench(subparsers)
     return parser
 

@@ -63,8 +63,9 @@ class SLConfig:
     rollout_policy: bool = True
 
     def __post_init__(self) -> None:
-        if self.steps < 0 or self.checkpoint_every < 1:
-            raise ValueError(f"bad training settings: {self}")
+        if self.steps < 0 or self.checkpoint_every < 1 or self.eval_every < 1:
+            raise ValueError(f"bad training settings (steps at least 0, eval_every and checkpoint_every at least 1): "
+                             f"{self}")
 
 
 def _augment(planes: np.ndarray, moves: np.ndarray, size: int, k: int) -> tuple[np.ndarray, np.ndarray]:

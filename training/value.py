@@ -72,6 +72,9 @@ class ValueConfig:
     def __post_init__(self) -> None:
         if not 0 <= self.td_lambda <= 1 or self.games < 2 or self.lockstep < 1 or self.max_u < 0:
             raise ValueError(f"bad value-stage settings: {self}")
+        # found out now, not after hours of game generation
+        if self.steps < 0 or self.eval_every < 1 or self.checkpoint_every < 1:
+            raise ValueError(f"steps must be at least 0, eval_every and checkpoint_every at least 1: {self}")
 
 
 def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.random.Generator) -> dict[str, np.ndarray]:

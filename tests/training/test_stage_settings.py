@@ -129,6 +129,7 @@ SECTION_REFUSALS = [  # what every stage's sections refuse, and why
 
 @pytest.mark.parametrize("settings, reason", [
     ({"steps": "-1"}, "bad training settings"), ({"checkpoint_every": "0"}, "bad training settings"),
+    ({"eval_every": "0"}, "bad training settings"),
     ({"optimizer.batch_size": "0"}, "batch_size must be at least 1, got 0"),
     ({"net.filters": "0"}, "network sizes must be positive"),
     ({"net.layers": "1"}, r"network sizes must be positive \(layers >= 2\)"),
@@ -175,6 +176,8 @@ def test_reinforce_accepts_the_smallest_settings_it_can_train_with():
     ({"td_lambda": "-0.1"}, "bad value-stage settings"), ({"td_lambda": "1.5"}, "bad value-stage settings"),
     ({"games": "1"}, "bad value-stage settings"), ({"lockstep": "0"}, "bad value-stage settings"),
     ({"max_u": "-1"}, "bad value-stage settings"), ({"game.size": "26"}, "board size 26 is out of range"),
+    *[({key: value}, "steps must be at least 0, eval_every and checkpoint_every at least 1")
+      for key, value in (("steps", "-1"), ("eval_every", "0"), ("checkpoint_every", "0"))],
     ({"net.filters": "0"}, "network sizes must be positive"),
     ({"optimizer.batch_size": "0"}, "batch_size must be at least 1"), *SECTION_REFUSALS])
 def test_the_value_stage_refuses_settings_it_cannot_train_with(settings, reason):

@@ -17,6 +17,7 @@ from . import board_nb as nb
 from .features import FEATURES_ALPHAGO_48
 from .game import GameState
 from .playout_nb import make_rng_state, random_move_nb, run_playouts_nb
+from .rules import Rules
 
 KOMI = 7.5
 
@@ -67,7 +68,7 @@ def random_positions(size: int, count: int, moves: int, seed: int = 0) -> list[G
     rng_state = make_rng_state(seed)
     positions = []
     for _ in range(count):
-        game = GameState(size, KOMI)
+        game = GameState(size, Rules(komi=KOMI))
         for _ in range(moves):
             pt = int(random_move_nb(game.board.array, game.to_move, rng_state))
             if not game.is_legal(pt):

@@ -16,20 +16,6 @@ from .coords import PASS, CoordinateError, check_size, from_gtp, on_board, row_c
 from .rules import IllegalMove, Rules
 
 _REASON_NAMES = {nb.OCCUPIED: "occupied", nb.SUICIDE: "suicide", nb.KO: "ko"}
-MAX_KOMI = 1000.0
-
-
-def check_komi(komi: float) -> float:
-    """Return ``komi`` as a float if it is finite and within +-1000, else raise ValueError."""
-    try:
-        value = float(komi)
-    except (TypeError, ValueError):
-        raise ValueError(f"komi {komi!r} is not a number") from None
-    if not np.isfinite(value) or abs(value) > MAX_KOMI:
-        raise ValueError(f"komi {komi!r} is out of range: it must be finite and within +-{MAX_KOMI:g}")
-    return value
-
-
 @dataclass(frozen=True)
 class Move:
     """One entry of the move history: ``point`` is PASS for a pass."""
@@ -63,10 +49,11 @@ class GameState:
     ``play``/``undo`` mutate it; ``copy`` copies the board and the lists, sharing the snapshots,
     which are never written to."""
 
-    def __init__(self, size: int = 19, komi: float = 7.5, rules: Rules = Rules()) -> None:
+    def __init__(self, size: int = 19, rules: Rules = Rules()) -> None:
+        if not isinstance(rules, Rules):  # GameState(9, 7.5) was how komi was given before it joined the rules
+            raise TypeError(f"GameState(size, rules): rules must be Rules (komi is Rules.komi), not {rules!r}")
         self.size = check_size(size)
-        self.komi = check_komi(komi)
-        self.rules = rules
+        self.rules = rules  # komi included
         self.board = Board(size)
         self.to_move = BLACK
         self.moves: list[Move] = []
@@ -284,6 +271,11 @@ class GameState:
         if self.rules.handicap_compensation == "n-1":
             return float(self.handicap - 1)
         return 0.0
+
+    @property
+    def komi(self) -> float:
+        """The komi of the rules in force (:attr:`Rules.komi`)."""
+        return self.rules.komi
 
     def white_bonus(self) -> float:
         """Points added to White's count at the end: komi, plus the handicap compensation under

@@ -1,11 +1,24 @@
 """The rules in force (a frozen dataclass) and the error an illegal move raises."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 KO_RULES = ("simple", "positional", "situational")
 SCORING_RULES = ("area", "territory")
 HANDICAP_COMPENSATIONS = ("none", "n", "n-1")
+MAX_KOMI = 1000.0
+
+
+def check_komi(komi: float) -> float:
+    """Return ``komi`` as a float if it is finite and within +-1000, else raise ValueError."""
+    try:
+        value = float(komi)
+    except (TypeError, ValueError):
+        raise ValueError(f"komi {komi!r} is not a number") from None
+    if not math.isfinite(value) or abs(value) > MAX_KOMI:
+        raise ValueError(f"komi {komi!r} is out of range: it must be finite and within +-{MAX_KOMI:g}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -21,14 +34,19 @@ class Rules:
         ``territory`` (surrounded empty points plus prisoners and dead stones, Japanese).
     handicap_compensation: points White receives per handicap stone under area scoring: ``n``
         (Chinese), ``n-1`` (AGA) or ``none`` (Tromp-Taylor). Territory scoring ignores it.
+    komi: points White receives at the end (finite, within +-1000). The named rule sets all keep
+        the default 7.5: komi is agreed per game, so a rule set named later keeps a game's komi
+        (GTP ``kgs-rules``) only where the caller carries it over.
     """
 
     ko: str = "positional"
     suicide: bool = False
     scoring: str = "area"
     handicap_compensation: str = "n"
+    komi: float = 7.5
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "komi", check_komi(self.komi))
         if self.ko not in KO_RULES:
             raise ValueError(f"unknown ko rule {self.ko!r}: expected one of {', '.join(KO_RULES)}")
         if self.scoring not in SCORING_RULES:

@@ -16,8 +16,8 @@ from sgfmill import sgf
 
 from .board_nb import BLACK, WHITE
 from .coords import MAX_SIZE, MIN_SIZE, PASS, point, row_col
-from .game import GameState, check_komi
-from .rules import IllegalMove, Rules
+from .game import GameState
+from .rules import IllegalMove, Rules, check_komi
 
 _COLOR_LETTER = {BLACK: "b", WHITE: "w"}
 _LETTER_COLOR = {"b": BLACK, "w": WHITE}
@@ -119,7 +119,7 @@ def _record_from_sgfmill(game: "sgf.Sgf_game") -> GameRecord:
 def start_position(record: GameRecord, rules: Rules | None = None, source: str = "<sgf>") -> GameState:
     """The position before the record's first move: handicap or setup stones placed, the first
     mover to move. Bad setup stones raise SGFError."""
-    game = GameState(record.size, record.komi, rules or Rules())
+    game = GameState(record.size, (rules or Rules()).with_changes(komi=record.komi))
     try:
         if record.handicap >= 2 and record.setup_black and not record.setup_white:
             game.place_handicap(record.setup_black)

@@ -10,7 +10,7 @@ from gogame.game import GameState
 COLUMN_LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"  # GTP skips I
 
 
-def draw_board(game: GameState, komi: float) -> str:
+def draw_board(game: GameState) -> str:
     """The board of ``game`` as lines, starting with a newline (GTP puts multi-line answers on
     their own lines)."""
     size = game.size
@@ -28,6 +28,6 @@ def draw_board(game: GameState, komi: float) -> str:
         lines.append(f"{size - r:2d}" + "".join(cells) + f" {size - r}")
     lines.append("   " + " ".join(letters))
     black, white = game.board.prisoners
-    lines.append(f"to move: {'Black' if game.to_move == BLACK else 'White'}  komi: {komi:g}  "
+    lines.append(f"to move: {'Black' if game.to_move == BLACK else 'White'}  komi: {game.komi:g}  "
                  f"captured by Black: {black}  by White: {white}")
     return "\n" + "\n".join(lines)

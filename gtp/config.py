@@ -1,5 +1,5 @@
 """The engine's settings: one frozen dataclass with sections, set from a TOML file and
-``--set key=value`` through :mod:`common.settings` (``search.c_puct=2.0``, ``rules.ko=simple``,
+``--set key=value`` through :mod:`common.settings` (``search.c_puct=2.0``, ``rules.ko=simple``, ``rules.komi=6.5``,
 ``rules=japanese``, ``nets.device=cpu``, ``time.visits=800``)."""
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Literal
 
 from common.settings import load_settings
 from gogame.coords import check_size
-from gogame.game import check_komi
 from gogame.rules import Rules
 from search.flat import FlatConfig
 from search.mcts import SearchConfig
@@ -53,7 +52,7 @@ class MoveTime:
 
 @dataclass(frozen=True)
 class EngineConfig:
-    """``boardsize`` and ``komi`` at start; ``rules``; ``player``: ``mcts`` (with the networks of
+    """``boardsize`` at start; ``rules``, komi included (``rules.komi``); ``player``: ``mcts`` (with the networks of
     ``nets``, searched with ``search``; without any network weights, with ``rollout_search``),
     ``policy`` (the policy network alone, no search: each move drawn at ``policy.temperature``,
     0 = its most probable move) or ``flat`` (flat Monte Carlo, ``flat``); ``time``: per-move
@@ -62,7 +61,6 @@ class EngineConfig:
     searcher, the networks' symmetries and the rollouts."""
 
     boardsize: int = 19
-    komi: float = 7.5
     rules: Rules = field(default_factory=Rules)
     player: Literal["mcts", "policy", "flat"] = "mcts"
     search: SearchConfig = field(default_factory=SearchConfig)
@@ -78,7 +76,6 @@ class EngineConfig:
 
     def __post_init__(self) -> None:
         check_size(self.boardsize)
-        check_komi(self.komi)
         if not 0 <= self.resign_threshold < 1:
             raise ValueError(f"resign_threshold must be in [0, 1), got {self.resign_threshold}")
         if self.ownership_playouts < 1:

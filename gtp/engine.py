@@ -50,11 +50,10 @@ class GtpEngine(SetupCommands, PlayCommands, AnalysisCommands, ScoringCommands, 
         self.config = config
         self.log = log
         self.size = config.boardsize
-        self.komi = config.komi
-        self.rules = config.rules
+        self.rules = config.rules  # komi included
         self.searcher = searcher
         self.time = TimeManager(lag=config.time.lag)
-        self.game = GameState(self.size, self.komi, self.rules)
+        self.game = GameState(self.size, self.rules)
         self.last_result: SearchResult | None = None
         self.quit_requested = False
         self._input_pending: Callable[[], bool] = lambda: False

@@ -21,7 +21,6 @@ class ScoringCommands:
 
     config: EngineConfig
     size: int
-    komi: float
     game: GameState
 
     def _status(self) -> dict[str, list[int]]:
@@ -68,4 +67,4 @@ class ScoringCommands:
         return str(black if parse_color(args[0]) == BLACK else white)
 
     def cmd_showboard(self, args: list[str]) -> str:
-        return draw_board(self.game, self.komi)
+        return draw_board(self.game)

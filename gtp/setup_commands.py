@@ -8,9 +8,9 @@ from typing import Callable
 
 from gogame.board_nb import BLACK
 from gogame.coords import PASS, CoordinateError, all_points, check_size, from_gtp, row_col, to_gtp
-from gogame.game import GameState, check_komi
+from gogame.game import GameState
 from gogame.handicap import HandicapError, check_free_handicap, fixed_handicap_points, max_fixed_handicap
-from gogame.rules import NAMED_RULES, Rules
+from gogame.rules import NAMED_RULES, Rules, check_komi
 from gogame.sgf import SGFError, game_to_record, load_game, write_sgf
 from search.result import SearchResult
 
@@ -23,8 +23,7 @@ class SetupCommands:
     loadsgf printsgf``, as a mixin of :class:`gtp.engine.GtpEngine`, whose state they set."""
 
     size: int
-    komi: float
-    rules: Rules
+    rules: Rules  # komi included
     game: GameState
     time: TimeManager
     last_result: SearchResult | None
@@ -47,7 +46,7 @@ class SetupCommands:
         return ""
 
     def _new_game(self) -> None:
-        self.game = GameState(self.size, self.komi, self.rules)
+        self.game = GameState(self.size, self.rules)
         self.time.set(self.time.settings)
         self.last_result = None
 
@@ -59,8 +58,8 @@ class SetupCommands:
             check_komi(value)
         except ValueError:
             raise GtpFailure("komi out of range") from None
-        self.komi = value
-        self.game.komi = value
+        self.rules = self.rules.with_changes(komi=value)
+        self.game.rules = self.rules  # the game goes on, at the new komi
         return ""
 
     def cmd_kgs_rules(self, args: list[str]) -> str:
@@ -69,7 +68,7 @@ class SetupCommands:
         name = args[0].lower().replace("_", "-")
         if name not in NAMED_RULES:
             raise GtpFailure(f"unknown rules: known are {', '.join(NAMED_RULES)}")
-        self.rules = NAMED_RULES[name]
+        self.rules = NAMED_RULES[name].with_changes(komi=self.rules.komi)  # komi is the game's, not the rule set's
         self._new_game()
         return ""
 
@@ -153,7 +152,7 @@ class SetupCommands:
         if move_number is not None:  # the position before move_number is played
             while len(game.moves) >= max(move_number, 1):
                 game.undo()
-        self.game, self.size, self.komi = game, game.size, game.komi
+        self.game, self.size, self.rules = game, game.size, game.rules
         return "black" if game.to_move == BLACK else "white"
 
     def cmd_printsgf(self, args: list[str]) -> str:

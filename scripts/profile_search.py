@@ -47,7 +47,7 @@ def main() -> int:
     args = parser.parse_args()
     torch.set_num_threads(1)
     config = EngineConfig(boardsize=9, komi=7.5, nets=NetworkFiles(device="cpu"))
-    game = GameState(9, 7.5)
+    game = GameState(9)
     rng = np.random.default_rng(1)
     for _ in range(20):
         game.play(int(rng.choice(game.legal_moves())), game.to_move)

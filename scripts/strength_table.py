@@ -74,7 +74,7 @@ def play_row(name: str, games: int, shard: int = 0, shards: int = 1, weights: Pa
     out.mkdir(parents=True, exist_ok=True)
     path = out / (f"{name}.jsonl" if shards == 1 else f"{name}.shard-{shard}-of-{shards}.jsonl")
     played = {json.loads(line)["game"] for line in path.read_text().splitlines()} if path.exists() else set()
-    config = MatchConfig(size=9, komi=7.5, scorer=gnugo(10).replace(" --seed {seed}", ""))
+    config = MatchConfig(size=9, rules=Rules(ko="simple", komi=7.5), scorer=gnugo(10).replace(" --seed {seed}", ""))
     for number in range(shard, games, shards):
         if number + 1 in played:
             continue

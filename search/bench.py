@@ -22,16 +22,16 @@ def search_speed(evaluator: Evaluator, search: SearchConfig, size: int = 9, visi
     games), batch, rollout_weight, seconds, sims_per_s and best_move (of the first game)."""
     config = replace(search, seed=seed, node_limit=max(search.node_limit, 2 * visits),
                      edges_per_node=max(search.edges_per_node, size * size + 1))
-    MCTS(evaluator, config).search(GameState(size, 7.5), SearchLimits(visits=2 * config.batch_size))  # compile
+    MCTS(evaluator, config).search(GameState(size), SearchLimits(visits=2 * config.batch_size))  # compile
     if games > 1:
         searches = [MCTS(evaluator, config) for _ in range(games)]
         start = time.perf_counter()
-        results = search_many(searches, [GameState(size, 7.5) for _ in range(games)], visits)
+        results = search_many(searches, [GameState(size) for _ in range(games)], visits)
         elapsed = time.perf_counter() - start
         result, total = results[0], sum(r.visits for r in results)
     else:
         start = time.perf_counter()
-        result = MCTS(evaluator, config).search(GameState(size, 7.5), SearchLimits(visits=visits))
+        result = MCTS(evaluator, config).search(GameState(size), SearchLimits(visits=visits))
         elapsed = time.perf_counter() - start
         total = result.visits
     return {"size": size, "games": games, "visits": total, "batch": config.batch_size,

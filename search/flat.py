@@ -21,6 +21,7 @@ from gogame.coords import from_policy_index
 from gogame.game import GameState
 from gogame.playout_nb import capture_aware_playout_nb, make_rng_state
 from gogame.scoring_nb import add_ownership_nb, result_for_nb, rules_margin_nb
+from gogame.rules import Rules
 
 from .result import MoveStats, SearchLimits, SearchResult
 
@@ -82,7 +83,7 @@ class FlatMonteCarlo:
 
     def warm_up(self) -> None:
         """Compile (or load from the numba cache) the kernels, so the first move is not slow."""
-        self.search(GameState(5, 0.5), SearchLimits(visits=4))
+        self.search(GameState(5, Rules(komi=0.5)), SearchLimits(visits=4))
 
     def candidates(self, game: GameState) -> np.ndarray:
         """Legal moves that do not fill the mover's own true eye."""

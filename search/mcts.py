@@ -20,6 +20,7 @@ from gogame.coords import PASS
 from gogame.game import GameState
 from gogame.ownership import OwnershipConfig, estimate_ownership
 from gogame.playout_nb import make_rng_state
+from gogame.rules import Rules
 from nets.evaluator import Evaluator, LeafBatch
 
 from . import tree_nb as t
@@ -122,7 +123,7 @@ class MCTS:
     # --- keeping the root in step with the game ---------------------------------------------
 
     def _position_key(self, game: GameState) -> tuple:
-        return (game.size, game.komi, game.rules, tuple(game.setup_black), tuple(game.setup_white), game.handicap)
+        return (game.size, game.rules, tuple(game.setup_black), tuple(game.setup_white), game.handicap)  # komi in rules
 
     def _place_root(self, game: GameState) -> None:
         """Reuse the subtree for ``game`` when it continues the last searched game, else start afresh."""
@@ -271,7 +272,8 @@ class MCTS:
 
     def warm_up(self) -> None:
         """Compile (or load from the numba cache) every kernel on a tiny board."""
-        MCTS(self.evaluator, SearchConfig(batch_size=2, node_limit=4096)).search(GameState(5, 0.5), SearchLimits(visits=8))
+        tiny = GameState(5, Rules(komi=0.5))
+        MCTS(self.evaluator, SearchConfig(batch_size=2, node_limit=4096)).search(tiny, SearchLimits(visits=8))
 
     # --- results ----------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ class PolicyPlayer:
 
     def warm_up(self) -> None:
         """Run the network once, so the first move is not slow."""
-        self.search(GameState(9, 7.5), SearchLimits(visits=1))
+        self.search(GameState(9), SearchLimits(visits=1))
 
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
                on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0,

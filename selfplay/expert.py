@@ -43,7 +43,7 @@ def game_path(out: Path, index: int) -> Path:
 
 def random_opening(size: int, moves: int, rng: np.random.Generator) -> list[int]:
     """A few uniformly random legal moves from the empty board (never on the first line)."""
-    game = GameState(size, 7.5, Rules(ko="simple"))
+    game = GameState(size, Rules(ko="simple"))
     opening = []
     for _ in range(moves):
         legal = [int(p) for p in game.legal_moves() if min(divmod(int(p), size + 2)) >= 2
@@ -63,7 +63,8 @@ def _play_one(config: ExpertGamesConfig, out: Path, index: int) -> tuple[int, st
     if index % 2:
         black, white = white, black
     opening = random_opening(config.size, int(rng.integers(0, config.opening_moves + 1)), rng)
-    report = play_game(black, white, MatchConfig(size=config.size, komi=config.komi), opening=opening)
+    rules = Rules(ko="simple", komi=config.komi)
+    report = play_game(black, white, MatchConfig(size=config.size, rules=rules), opening=opening)
     if report.disagreements:
         return index, f"skipped: {report.disagreements[0]}"
     path = game_path(out, index)

@@ -67,7 +67,7 @@ def play_lockstep(players: dict[int, torch.nn.Module], count: int, size: int, ko
     """Play ``count`` games with ``players[BLACK]`` and ``players[WHITE]`` (networks); when
     ``record_color`` is set, return that colour's trajectories (planes of ``record_features``,
     default the player's own feature set)."""
-    games = [GameState(size, komi, Rules(ko="simple")) for _ in range(count)]
+    games = [GameState(size, Rules(ko="simple", komi=komi)) for _ in range(count)]
     trajectories = [Trajectory() for _ in range(count)]
     limit = max_moves or 2 * size * size
     features = feature_set(record_features) if record_features else None

@@ -25,14 +25,13 @@ COLOR_NAMES = {BLACK: "black", WHITE: "white"}
 
 @dataclass(frozen=True)
 class MatchConfig:
-    """Board ``size``, ``komi``, the referee's ``rules`` (the engines must play by the same: GNU Go
+    """Board ``size``, the referee's ``rules`` with the komi (the engines must play by the same: GNU Go
     knows simple ko unless told otherwise, so run Tengen with ``--set rules.ko=simple`` against
     it), a move cap, where SGFs go, and an optional ``scorer``: the command line of a GTP engine
     (e.g. GNU Go) that replays each finished game and whose ``final_score`` is the result, so
     that neither player's own dead-stone judgement decides its games."""
 
     size: int = 9
-    komi: float = 7.5
     rules: Rules = field(default_factory=lambda: Rules(ko="simple"))
     max_moves: int | None = None
     sgf_dir: Path | None = None
@@ -72,7 +71,7 @@ def play_game(black_command: str, white_command: str, config: MatchConfig = Matc
         for color, engine in engines.items():
             engine.send(f"boardsize {config.size}")
             engine.send("clear_board")
-            engine.send(f"komi {config.komi}")
+            engine.send(f"komi {config.rules.komi}")
             names[color] = engine.send("name")
         return _referee(engines, names, config, on_move, list(opening))
     finally:
@@ -81,7 +80,7 @@ def play_game(black_command: str, white_command: str, config: MatchConfig = Matc
 
 
 def _referee(engines, names, config: MatchConfig, on_move, opening: list[int]) -> GameReport:
-    game = GameState(config.size, config.komi, config.rules)
+    game = GameState(config.size, config.rules)
     report = GameReport(names[BLACK], names[WHITE], "", 0)
     max_moves = config.max_moves or 4 * config.size * config.size
     color = BLACK
@@ -156,7 +155,7 @@ def _score_with(command: str, game: GameState, config: MatchConfig) -> str:
     try:
         scorer.send(f"boardsize {config.size}")
         scorer.send("clear_board")
-        scorer.send(f"komi {config.komi}")
+        scorer.send(f"komi {config.rules.komi}")
         for move in game.moves:
             scorer.send(f"play {COLOR_NAMES[move.color]} {to_gtp(move.point, config.size)}")
         return scorer.send("final_score").strip()

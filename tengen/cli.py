@@ -97,7 +97,7 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the networks run (default auto)")
     parser.add_argument("--config", metavar="FILE", help="TOML settings file")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a setting, e.g. search.c_puct=2.0, rules=japanese, rules.ko=simple, komi=6.5, "
+                        help="override a setting, e.g. search.c_puct=2.0, rules=japanese, rules.ko=simple, rules.komi=6.5, "
                              "boardsize=9, time.visits=800 (README, \"Settings\", lists every key)")
 
 
@@ -148,7 +148,7 @@ def _match(args) -> int:
     if args.scorer and not shutil.which(shlex.split(args.scorer)[0]):
         # found out before the first game, not after it
         raise ValueError(f"--scorer: no such program {shlex.split(args.scorer)[0]!r}")
-    config = MatchConfig(size=args.size, komi=args.komi, rules=Rules(ko="simple"),
+    config = MatchConfig(size=args.size, rules=Rules(ko="simple", komi=args.komi),
                          sgf_dir=None if args.sgf_dir is None else Path(args.sgf_dir), scorer=args.scorer)
 
     def progress(number: int, report) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import torch
 
 from gogame.coords import check_size
-from gogame.game import check_komi
+from gogame.rules import check_komi
 from nets.config import NetConfig
 
 

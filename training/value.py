@@ -79,7 +79,7 @@ class ValueConfig:
 
 def generate_chunk(sl, rl, count: int, config: ValueConfig, device, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """``count`` games of value data: planes (bit-packed), game index, ply after U, outcome."""
-    games = [GameState(config.game.size, config.game.komi, Rules(ko="simple")) for _ in range(count)]
+    games = [GameState(config.game.size, Rules(ko="simple", komi=config.game.komi)) for _ in range(count)]
     switch = rng.integers(0, config.max_u + 1, count)  # U per game
     records: list[list[tuple[np.ndarray, int]]] = [[] for _ in range(count)]
     size = config.game.size

@@ -24,7 +24,7 @@ def test_the_fast_mask_agrees_with_the_rules_engine_on_random_games():
     checked = passes = 0
     for size in (5, 7, 9):
         for _ in range(25):
-            game = GameState(size, 7.5, Rules(ko="simple"))
+            game = GameState(size, Rules(ko="simple"))
             while not game.is_over and len(game.moves) < 3 * size * size:
                 mask = game.candidate_mask()
                 np.testing.assert_array_equal(mask, slow_mask(game))
@@ -36,5 +36,5 @@ def test_the_fast_mask_agrees_with_the_rules_engine_on_random_games():
 
 
 def test_superko_games_take_the_rules_engine_path():
-    game = GameState(5, 7.5, Rules(ko="positional"))
+    game = GameState(5, Rules(ko="positional"))
     np.testing.assert_array_equal(game.candidate_mask(), slow_mask(game))

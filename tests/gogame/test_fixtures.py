@@ -15,7 +15,7 @@ from gogame.rules import IllegalMove, Rules
 
 def game_from(ascii_board: str, to_move: int = BLACK, rules: Rules = Rules(), komi: float = 0.0) -> GameState:
     board = Board.from_ascii(ascii_board)
-    game = GameState(board.size, komi, rules)
+    game = GameState(board.size, rules.with_changes(komi=komi))
     black = [p for p in range(len(board.colors)) if board.colors[p] == BLACK]
     white = [p for p in range(len(board.colors)) if board.colors[p] == WHITE]
     game.setup_stones(black, white)

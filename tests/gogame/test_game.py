@@ -20,7 +20,7 @@ def test_out_of_range_sizes_are_refused(size):
 @pytest.mark.parametrize("komi", [math.inf, -math.inf, math.nan, 1e6, "seven"])
 def test_bad_komi_is_refused(komi):
     with pytest.raises(ValueError, match="komi"):
-        GameState(9, komi)
+        GameState(9, Rules(komi=komi))
 
 
 def test_each_reason_is_reported():
@@ -42,7 +42,7 @@ def test_unknown_rules_are_refused():
 
 
 def test_two_passes_end_the_game_and_resignation_stops_play():
-    game = GameState(5, 0.5)
+    game = GameState(5, Rules(komi=0.5))
     game.play(PASS)
     assert not game.is_over
     game.play(PASS)

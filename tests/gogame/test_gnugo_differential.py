@@ -93,7 +93,7 @@ def _play_games(size: int, games: int, rules: Rules, seed: int) -> int:
         gnugo.send(f"boardsize {size}")
         for _ in range(games):
             gnugo.send("clear_board")
-            game = GameState(size, 7.5, rules)
+            game = GameState(size, rules.with_changes(komi=7.5))
             history: list[str] = []
             while not game.is_over and len(history) < 3 * size * size:
                 pt = _choose_move(game, rng, rng_state)

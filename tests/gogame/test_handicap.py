@@ -6,6 +6,7 @@ import pytest
 from gogame.coords import from_gtp
 from gogame.game import GameState
 from gogame.handicap import HandicapError, check_free_handicap, fixed_handicap_points, max_fixed_handicap
+from gogame.rules import Rules
 from gtp.client import GtpClient, find_gnugo
 from tests.conftest import require_tool
 
@@ -38,7 +39,7 @@ def test_free_handicap_checks_and_scoring_compensation():
         check_free_handicap([from_gtp("A1", 9)], 9)
     with pytest.raises(HandicapError, match="repeated"):
         check_free_handicap([from_gtp("A1", 9)] * 2, 9)
-    game = GameState(9, 0.5)
+    game = GameState(9, Rules(komi=0.5))
     game.place_handicap(fixed_handicap_points(4, 9))
     assert game.to_move == 2 and game.handicap == 4 and not game.moves
     black, white = game.board.stone_count()
@@ -46,7 +47,7 @@ def test_free_handicap_checks_and_scoring_compensation():
     # area scoring: the whole empty board is Black's (81), White gets komi + 4 (Chinese "n")
     assert game.score().margin == 81 - 0.5 - 4
     assert game.rules.with_changes(handicap_compensation="n-1") is not None
-    aga = GameState(9, 0.5, game.rules.with_changes(handicap_compensation="n-1"))
+    aga = GameState(9, game.rules.with_changes(handicap_compensation="n-1"))
     aga.place_handicap(fixed_handicap_points(4, 9))
     assert aga.score().margin == 81 - 0.5 - 3
     with pytest.raises(ValueError, match="empty board"):

@@ -22,7 +22,7 @@ GAMES = st.tuples(st.sampled_from([2, 3, 4, 5, 7, 9]), st.integers(0, 2**32 - 1)
 def random_game(size: int, seed: int, moves: int, rules: Rules):
     """Yield (game, point played) for up to ``moves`` random legal moves (some passes)."""
     rng = np.random.default_rng(seed)
-    game = GameState(size, 7.5, rules)
+    game = GameState(size, rules.with_changes(komi=7.5))
     for _ in range(moves):
         legal = game.legal_moves()
         pt = PASS if len(legal) == 0 or rng.random() < 0.03 else int(rng.choice(legal))
@@ -111,7 +111,7 @@ def test_undo_restores_board_hash_and_history_exactly(case):
 @given(GAMES, st.sampled_from(SYMMETRIES))
 def test_symmetry_then_play_equals_play_then_symmetry(case, k):
     size, seed, moves, rules = case
-    mirrored = GameState(size, 7.5, rules)
+    mirrored = GameState(size, rules.with_changes(komi=7.5))
     for game, pt in random_game(size, seed, moves, rules):
         mirrored_pt = transform_point(pt, size, k)
         assert mirrored.legal_reason(mirrored_pt) == game.legal_reason(pt)

@@ -75,8 +75,7 @@ def test_the_kernel_margin_is_the_rules_engine_score_under_every_rule(scoring, c
     for seed in range(3):
         rng = np.random.default_rng([seed, handicap, len(compensation), len(scoring)])
         size = int(rng.choice([5, 7, 9]))
-        game = GameState(size, float(rng.choice([-3.5, 0.0, 0.5, 7.5])),
-                         Rules(scoring=scoring, handicap_compensation=compensation))
+        game = GameState(size, Rules(scoring=scoring, handicap_compensation=compensation, komi=float(rng.choice([-3.5, 0.0, 0.5, 7.5]))))
         if handicap:
             game.place_handicap([int(p) for p in rng.choice(all_points(size), handicap, replace=False)])
         for _ in range(int(rng.integers(size * size, 3 * size * size))):

@@ -26,7 +26,7 @@ def test_round_trip_keeps_everything(tmp_path):
 
 
 def test_handicap_and_setup_stones():
-    game = GameState(9, 0.5)
+    game = GameState(9, Rules(komi=0.5))
     game.place_handicap(fixed_handicap_points(3, 9))
     game.play_gtp("E5")
     record = read_sgf(write_sgf(game))

@@ -10,21 +10,22 @@ from search.mcts import SearchConfig
 
 
 def test_set_overrides_rules_and_values():
-    config = load_config(None, parse_assignments(["rules.ko=simple", "rules.suicide=true", "komi=6.5",
+    config = load_config(None, parse_assignments(["rules.ko=simple", "rules.suicide=true", "rules.komi=6.5",
                                                   "boardsize=9", "time.visits=800", "rules.scoring=territory",
                                                   "search.c_puct=2.5", "nets.device=cpu"]))
     assert (config.rules.ko, config.rules.suicide, config.rules.scoring) == ("simple", True, "territory")
-    assert (config.komi, config.boardsize, config.time.visits) == (6.5, 9, 800)
+    assert (config.rules.komi, config.boardsize, config.time.visits) == (6.5, 9, 800)
     assert (config.search.c_puct, config.nets.device) == (2.5, "cpu")
     assert load_config(None, {"rules": "japanese"}).rules.ko == "simple"
     assert load_config(None, {"rules": "Japanese", "rules.ko": "positional"}).rules.scoring == "territory"
+    assert load_config(None, {"rules.komi": "6.5", "rules": "japanese"}).rules.komi == 6.5  # the name comes first
 
 
 def test_toml_file_then_overrides(tmp_path):
     path = tmp_path / "tengen.toml"
-    path.write_text('komi = 5.5\n[time]\nseconds = 2\n[rules]\nko = "situational"\n[search]\nfpu_reduction = 0.1\n')
-    config = load_config(path, {"komi": "7"})
-    assert (config.komi, config.time.seconds, config.rules.ko, config.search.fpu_reduction) == \
+    path.write_text('[time]\nseconds = 2\n[rules]\nko = "situational"\nkomi = 5.5\n[search]\nfpu_reduction = 0.1\n')
+    config = load_config(path, {"rules.komi": "7"})
+    assert (config.rules.komi, config.time.seconds, config.rules.ko, config.search.fpu_reduction) == \
         (7.0, 2.0, "situational", 0.1)
 
 
@@ -45,7 +46,7 @@ def test_every_search_setting_is_a_key():
 
 @pytest.mark.parametrize("settings, message", [
     ({"colour": "red"}, "unknown setting 'colour'"),
-    ({"nosuch": "1"}, "unknown setting 'nosuch': known settings are boardsize, komi, rules, rules.ko"),
+    ({"nosuch": "1"}, "unknown setting 'nosuch': known settings are boardsize, rules, rules.ko"),
     ({"search.nosuch": "1"}, "unknown setting 'search.nosuch'"),
     ({"search.seed": "1"}, "unknown setting 'search.seed'"),
     ({"search.c_puct": "abc"}, "setting 'search.c_puct' expects a number, got 'abc'"),
@@ -66,7 +67,9 @@ def test_every_search_setting_is_a_key():
     ({"player": "MCTS"}, "setting 'player' expects one of mcts, policy, flat"),
     ({"nets.device": "tpu"}, "setting 'nets.device' expects one of auto, cpu, cuda"),
     ({"policy.temperature": "-1"}, "temperature must be at least 0"),
-    ({"komi": "none"}, "setting 'komi' expects a number, got 'none'"),
+    ({"rules.komi": "none"}, "setting 'rules.komi' expects a number, got 'none'"),
+    ({"rules.komi": "1e9"}, "komi 1000000000.0 is out of range"),
+    ({"komi": "6.5"}, "unknown setting 'komi'"),
 ])
 def test_bad_settings_say_what_is_wrong(settings, message):
     with pytest.raises(ValueError, match=message):
@@ -77,7 +80,7 @@ def test_bad_files(tmp_path):
     with pytest.raises(ValueError, match="cannot read config file"):
         load_config(tmp_path / "missing.toml", {})
     broken = tmp_path / "broken.toml"
-    broken.write_text("komi = = 3")
+    broken.write_text("boardsize = = 3")
     with pytest.raises(ValueError, match="not valid TOML"):
         load_config(broken, {})
     path = tmp_path / "missing.toml"

@@ -222,7 +222,7 @@ def test_captures_counts_the_stones_each_colour_took():
 ], ids=["same-position", "continued", "komi-same-position", "komi-continued", "rules"])
 def test_the_search_tree_is_kept_between_genmoves_unless_komi_or_rules_changed(first, between, second, fresh):
     # reverse komi: were Black to pass, White could not win by passing back, so White searches
-    engine = make_engine({"boardsize": 5, "komi": -10.5, "time.visits": 150, "seed": 0, "player": "flat"})
+    engine = make_engine({"boardsize": 5, "rules.komi": -10.5, "time.visits": 150, "seed": 0, "player": "flat"})
     engine.searcher = MCTS(UniformEvaluator(), SearchConfig(batch_size=8, rollout_weight=1.0, node_limit=20_000, seed=0))
     assert re.fullmatch(r"= (?:[A-E][1-5]|pass)\n\n", run(engine, first))  # 150 visits: too few to resign
     for command in between:

@@ -23,9 +23,9 @@ WEIGHTS = Path(__file__).resolve().parents[2] / "nets" / "weights" / "rollout-9x
 def _starts(size: int) -> list[np.ndarray]:
     """The empty board and positions 2, 4, ... random moves in (49 on 9x9, 9 on 19x19)."""
     rng = np.random.default_rng(5)
-    boards = [GameState(size, 7.5).board.array.copy()]
+    boards = [GameState(size).board.array.copy()]
     for count in range(2, 51 if size == 9 else 160, 1 if size == 9 else 16):
-        game = GameState(size, 7.5)
+        game = GameState(size)
         for _ in range(count):
             game.play(int(rng.choice(game.legal_moves())), game.to_move)
         boards.append(game.board.array.copy())

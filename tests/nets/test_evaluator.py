@@ -9,6 +9,7 @@ from gogame.board_nb import BLACK
 from gogame.features import FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49
 from gogame.game import GameState
 from gogame.symmetry import transform_point
+from gogame.rules import Rules
 from nets.config import NetConfig
 from nets.device import pick_device
 from nets.evaluator import LeafBatch, RolloutEvaluator, UniformEvaluator
@@ -28,7 +29,7 @@ def test_uniform_and_rollout_evaluators():
     batch = LeafBatch.from_games(games)
     priors, values = UniformEvaluator().evaluate_batch(batch)
     assert priors.shape == (4, 82) and np.allclose(priors.sum(1), 1) and not values.any()
-    lost = LeafBatch.from_games([GameState(5, 100.5)] * 3)  # Black to move cannot win with that komi
+    lost = LeafBatch.from_games([GameState(5, Rules(komi=100.5))] * 3)  # Black to move cannot win with that komi
     _, values = RolloutEvaluator(seed=1).evaluate_batch(lost)
     assert values.tolist() == [-1.0, -1.0, -1.0]
 
@@ -121,7 +122,7 @@ def test_the_search_values_by_rollouts_where_the_value_network_does_not_apply():
 
     def root_winrate(komi: float) -> float:
         search = MCTS(ConfidentValue(), SearchConfig(rollout_weight=0.0, batch_size=8, seed=1))
-        return search.search(GameState(9, komi), SearchLimits(visits=400)).winrate
+        return search.search(GameState(9, Rules(komi=komi)), SearchLimits(visits=400)).winrate
 
     # at its own komi the (value-only) search believes the network; at komi 150 Black cannot win,
     # and the rollouts that replace the network say so

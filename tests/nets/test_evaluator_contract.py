@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from gogame.game import GameState
+from gogame.rules import Rules
 from nets.config import NetConfig
 from nets.evaluator import LeafBatch, RolloutEvaluator, UniformEvaluator
 from nets.torch_evaluator import TorchEvaluator, default_networks
@@ -15,7 +16,7 @@ from nets.models import build_network
 
 
 def test_rollout_values_are_float32_results_for_every_position():
-    games = [GameState(5, 0.5) for _ in range(6)]
+    games = [GameState(5, Rules(komi=0.5)) for _ in range(6)]
     for i, game in enumerate(games):
         for _ in range(i):
             game.play(game.legal_moves()[0])
@@ -34,7 +35,7 @@ def test_default_networks_are_a_policy_and_a_value_network_reproducible_from_the
 
 
 def test_uniform_priors_and_values_are_float32():
-    priors, values = UniformEvaluator().evaluate_batch(LeafBatch.from_games([GameState(5, 0.5)] * 2))
+    priors, values = UniformEvaluator().evaluate_batch(LeafBatch.from_games([GameState(5, Rules(komi=0.5))] * 2))
     assert priors.dtype == np.float32 and values.dtype == np.float32
     assert priors.shape == (2, 26) and np.allclose(priors, 1 / 26) and not values.any()
 
@@ -52,7 +53,7 @@ def test_a_dual_network_gives_priors_and_its_own_value():
     dual = build_network(NetConfig(kind="dual", filters=8, blocks=1))
     evaluator = TorchEvaluator(dual, device="cpu", symmetry="none", cache_size=16)
     assert evaluator.has_value and evaluator.value_applies(5, 0.5)
-    games = [GameState(5, 0.5), GameState(5, 0.5)]
+    games = [GameState(5, Rules(komi=0.5)), GameState(5, Rules(komi=0.5))]
     games[1].play(games[1].legal_moves()[3])
     batch = LeafBatch.from_games(games)
     priors, values = evaluator.evaluate_batch(batch)

@@ -10,6 +10,7 @@ from gogame import board_nb as nb
 from gogame.coords import from_gtp, point
 from gogame.game import GameState
 from gogame.playout_nb import make_rng_state
+from gogame.rules import Rules
 from nets import rollout_nb as kernels
 from nets.checkpoint import CheckpointError
 from nets.rollout_policy import RolloutPolicy
@@ -63,7 +64,7 @@ def test_learning_prefers_the_moves_it_is_taught():
 
 def test_playouts_and_speed_unit():
     policy = RolloutPolicy(seed=1)
-    scores = [policy.playout(GameState(9, 7.5)) for _ in range(20)]
+    scores = [policy.playout(GameState(9)) for _ in range(20)]
     assert all(-81 <= s <= 81 for s in scores) and len(set(scores)) > 1
 
 
@@ -72,7 +73,7 @@ def test_playouts_and_speed_unit():
 def test_a_playout_of_a_settled_board_returns_its_area_score(owner, to_move):
     """5x5 filled by one colour but for three one-point eyes: nobody has a move, so the playout
     ends at once with the area score, Black minus White: +25 for Black, -25 for White."""
-    game = GameState(5, 0.5)
+    game = GameState(5, Rules(komi=0.5))
     for row in range(5):
         for col in range(5):
             if (row, col) not in ((0, 0), (2, 2), (4, 4)):
@@ -103,7 +104,7 @@ def _random_positions(size: int, count: int, seed: int) -> list[GameState]:
     rng = np.random.default_rng(seed)
     positions = []
     for _ in range(count):
-        game = GameState(size, 7.5)
+        game = GameState(size)
         for _ in range(int(rng.integers(0, 2 * size * size))):
             legal = game.legal_moves()
             if len(legal) == 0:

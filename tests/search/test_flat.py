@@ -10,13 +10,14 @@ import pytest
 
 from gogame.coords import from_gtp
 from gogame.game import GameState
+from gogame.rules import Rules
 from search.flat import FlatConfig, FlatMonteCarlo
 from search.result import SearchLimits
 from tests.gogame.test_fixtures import game_from
 
 
 def test_a_search_reports_its_candidates_most_visited_first_with_uniform_priors():
-    game = GameState(5, 0.5)
+    game = GameState(5, Rules(komi=0.5))
     game.play(from_gtp("C3", 5))
     flat = FlatMonteCarlo(FlatConfig(seed=1))
     candidates = len(flat.candidates(game))
@@ -40,7 +41,7 @@ def test_a_search_reports_its_candidates_most_visited_first_with_uniform_priors(
 def test_progress_snapshots_and_a_stop_request():
     flat = FlatMonteCarlo(FlatConfig(seed=2, chunk_seconds=0.001))
     snapshots = []
-    result = flat.search(GameState(5, 0.5), SearchLimits(visits=2000), on_progress=snapshots.append,
+    result = flat.search(GameState(5, Rules(komi=0.5)), SearchLimits(visits=2000), on_progress=snapshots.append,
                          progress_interval=0.0, should_stop=lambda: len(snapshots) >= 2)
     assert len(snapshots) == 2 and result.visits >= snapshots[-1].visits > snapshots[0].visits > 0
     for snapshot in snapshots:
@@ -64,4 +65,4 @@ def test_nothing_but_pass_left_gives_an_empty_result():
 def test_warm_up_leaves_a_working_searcher():
     flat = FlatMonteCarlo(FlatConfig(seed=0))
     flat.warm_up()
-    assert flat.search(GameState(5, 0.5), SearchLimits(visits=30)).visits == 30
+    assert flat.search(GameState(5, Rules(komi=0.5)), SearchLimits(visits=30)).visits == 30

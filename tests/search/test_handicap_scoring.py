@@ -44,7 +44,7 @@ SETTINGS = {  # rules, komi -> the result a referee announces when Black passes 
 
 
 def handicap_game(rules: Rules, komi: float, moves: list[str] = MOVES) -> GameState:
-    game = GameState(5, komi, rules)
+    game = GameState(5, rules.with_changes(komi=komi))
     game.place_handicap([from_gtp(v, 5) for v in HANDICAP])
     for vertex in moves:
         game.play(from_gtp(vertex, 5))
@@ -122,7 +122,7 @@ def test_rollouts_score_by_the_rules(setting, to_move):
 @pytest.mark.parametrize("setting", SETTINGS)
 def test_gtp_final_score_follows_the_rules(setting):
     rules, komi, result = SETTINGS[setting]
-    engine = make_engine({"boardsize": 5, "komi": komi, "rules": rules, "player": "flat", "ownership_playouts": 50})
+    engine = make_engine({"boardsize": 5, "rules": rules.with_changes(komi=komi), "player": "flat", "ownership_playouts": 50})
     commands = [f"set_free_handicap {' '.join(HANDICAP)}"]
     color = "w"
     for vertex in MOVES + ["pass"]:

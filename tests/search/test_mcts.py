@@ -65,14 +65,14 @@ def test_rollouts_find_the_single_winning_move(position, expected, seed):
 
 def test_empty_5x5_prefers_the_centre():
     search = MCTS(RolloutEvaluator(seed=3), SearchConfig(seed=3, **ROLLOUTS_ONLY))
-    result = search.search(GameState(5, 0.5), SearchLimits(visits=20000))
+    result = search.search(GameState(5, Rules(komi=0.5)), SearchLimits(visits=20000))
     assert to_gtp(result.best.move, 5) == "C3"
 
 
 @pytest.mark.parametrize("batch_size", [1, 7, 32])
 def test_visits_sum_to_the_budget_and_no_virtual_loss_is_left(batch_size):
     search = MCTS(UniformEvaluator(), SearchConfig(batch_size=batch_size, rollout_weight=0.5))
-    game = GameState(9, 7.5)
+    game = GameState(9)
     result = search.search(game, SearchLimits(visits=1000))
     assert result.visits == 1000 == sum(m.visits for m in search.result(game, 0).moves)
     tree = search.tree
@@ -84,7 +84,7 @@ def test_visits_sum_to_the_budget_and_no_virtual_loss_is_left(batch_size):
 
 def test_tree_reuse_keeps_the_subtree_statistics():
     search = MCTS(UniformEvaluator(), SearchConfig(batch_size=8, rollout_weight=1.0, seed=2))
-    game = GameState(9, 7.5)
+    game = GameState(9)
     first = search.search(game, SearchLimits(visits=3000))
     best, reply = first.best.pv[0], first.best.pv[1]
     node = search.tree.child_along(search.tree.child_along(search.root, best), reply)
@@ -97,14 +97,14 @@ def test_tree_reuse_keeps_the_subtree_statistics():
     assert search.root == 0 and int(search.tree.visits[0]) == kept_visits
     assert float(search.tree.value[0]) == pytest.approx(kept_value)
     assert int(search.tree.counts[0]) < 3000  # the branches not taken were dropped
-    other = GameState(9, 7.5)
+    other = GameState(9)
     other.play(from_gtp("A1", 9))  # not a continuation: a fresh tree
     search.search(other, SearchLimits(visits=0))
     assert int(search.tree.visits[search.root]) == 1
 
 
 @pytest.mark.parametrize("change", [
-    lambda game: setattr(game, "komi", 6.5),
+    lambda game: setattr(game, "rules", game.rules.with_changes(komi=6.5)),
     lambda game: setattr(game, "rules", game.rules.with_changes(ko="positional")),
     lambda game: setattr(game, "rules", game.rules.with_changes(scoring="territory")),
     lambda game: setattr(game, "rules", game.rules.with_changes(suicide=True)),
@@ -131,14 +131,14 @@ def test_the_tree_is_reused_for_the_same_game_and_dropped_when_komi_or_rules_cha
 
 def test_root_noise_keeps_a_distribution():
     search = MCTS(UniformEvaluator(), SearchConfig(dirichlet_epsilon=0.25, rollout_weight=0.0, seed=4))
-    search.search(GameState(9, 7.5), SearchLimits(visits=1))
+    search.search(GameState(9), SearchLimits(visits=1))
     priors = search.tree.prior[list(search.tree.edges(search.root))]
     assert priors.sum() == pytest.approx(1.0) and priors.std() > 0
 
 
 def test_a_full_node_pool_ends_the_search_cleanly():
     search = MCTS(UniformEvaluator(), SearchConfig(node_limit=200, batch_size=8, rollout_weight=0.0))
-    result = search.search(GameState(9, 7.5), SearchLimits(visits=10_000))
+    result = search.search(GameState(9), SearchLimits(visits=10_000))
     nodes, edges, full = (int(c) for c in search.tree.counts)
     assert full == 1 and (nodes == 200 or edges + 82 > 200 * 64)  # no room for another 9x9 expansion
     # every simulation (no game ended) made one node and is counted once, up to the full pool
@@ -214,7 +214,7 @@ def test_search_many_evaluates_the_leaves_of_all_games_together():
             return super().evaluate_batch(batch)
 
     evaluator = Counting()
-    games = [GameState(9, 7.5) for _ in range(6)]
+    games = [GameState(9) for _ in range(6)]
     for i, game in enumerate(games):
         game.play(from_gtp(["E5", "C3", "G7", "D4", "F6", "A1"][i], 9))
     searches = [MCTS(evaluator, SearchConfig(batch_size=8, rollout_weight=0.5, seed=i)) for i in range(6)]

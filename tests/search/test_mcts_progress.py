@@ -3,13 +3,14 @@ their visits growing up to the final result's."""
 from __future__ import annotations
 
 from gogame.game import GameState
+from gogame.rules import Rules
 from nets.evaluator import UniformEvaluator
 from search.mcts import MCTS, SearchConfig
 from search.result import SearchLimits
 
 
 def test_progress_snapshots_are_results_of_the_search_so_far():
-    game = GameState(5, 0.5)
+    game = GameState(5, Rules(komi=0.5))
     game.play(game.legal_moves()[6])
     search = MCTS(UniformEvaluator(), SearchConfig(batch_size=4, rollout_weight=0.0, node_limit=4096, edges_per_node=26))
     snapshots = []

@@ -9,6 +9,7 @@ import pytest
 from gogame.board_nb import BLACK
 from gogame.coords import from_gtp, to_policy_index
 from gogame.game import GameState
+from gogame.rules import Rules
 from nets.config import NetConfig
 from nets.torch_evaluator import TorchEvaluator
 from nets.models import build_network
@@ -41,7 +42,7 @@ def priors_on(size: int, weights: dict[str, float]) -> np.ndarray:
 
 
 def test_temperature_zero_plays_the_most_probable_legal_move():
-    game = GameState(5, 0.5)
+    game = GameState(5, Rules(komi=0.5))
     game.play(from_gtp("C3", 5), BLACK)
     # C3 is occupied and pass is never chosen while moves are left: the best legal move is B2
     player = PolicyPlayer(FixedPriors(priors_on(5, {"C3": 0.6, "pass": 0.3, "B2": 0.07, "D4": 0.03})),
@@ -54,7 +55,7 @@ def test_temperature_zero_plays_the_most_probable_legal_move():
 
 
 def test_sampling_follows_the_distribution_over_legal_moves():
-    game = GameState(5, 0.5)
+    game = GameState(5, Rules(komi=0.5))
     player = PolicyPlayer(FixedPriors(priors_on(5, {"A1": 0.6, "E5": 0.3, "C3": 0.1})), PolicyPlayerConfig(temperature=1, seed=3))
     draws = [player.search(game, SearchLimits()).best.move for _ in range(3000)]
     shares = {v: draws.count(from_gtp(v, 5)) / len(draws) for v in ("A1", "E5", "C3")}
@@ -80,7 +81,7 @@ def test_never_fills_its_own_eye_and_passes_when_nothing_is_left():
 def test_a_real_network_gives_a_legal_move_and_no_value_without_a_value_net():
     policy = build_network(NetConfig(kind="policy", filters=8, layers=2))
     player = PolicyPlayer(TorchEvaluator(policy, device="cpu", symmetry="none", cache_size=0), PolicyPlayerConfig(seed=1))
-    game = GameState(9, 7.5)
+    game = GameState(9)
     for _ in range(30):
         move = player.search(game, SearchLimits()).best.move
         assert game.is_legal(move)
@@ -126,7 +127,7 @@ class FixedPriorsAndValue(FixedPriors):
 
 
 def test_the_result_lists_the_candidates_with_their_share_of_the_legal_moves_prior():
-    game = GameState(5, 0.5)
+    game = GameState(5, Rules(komi=0.5))
     game.play(from_gtp("C3", 5), BLACK)
     # C3 is occupied and pass is left out: B2 and D4 share the legal prior 3 to 1
     evaluator = FixedPriorsAndValue(priors_on(5, {"C3": 0.5, "B2": 0.3, "D4": 0.1, "pass": 0.1}), value=0.2)
@@ -142,7 +143,7 @@ def test_the_result_lists_the_candidates_with_their_share_of_the_legal_moves_pri
 
 
 def test_a_sampled_move_comes_first_with_the_only_visit():
-    game = GameState(5, 0.5)
+    game = GameState(5, Rules(komi=0.5))
     player = PolicyPlayer(FixedPriors(priors_on(5, {"A1": 0.5, "E5": 0.5})), PolicyPlayerConfig(temperature=1, seed=0, shown=2))
     firsts = set()
     for _ in range(40):

@@ -49,7 +49,7 @@ def test_each_colour_plays_its_own_network_and_the_recorded_side_is_kept(record_
     features = feature_set("alphago48")
     for game, trajectory in zip(games, trajectories):
         assert [m.color for m in game.moves] == [BLACK, WHITE] * 3
-        replay = GameState(SIZE, 0.5, Rules(ko="simple"))
+        replay = GameState(SIZE, Rules(ko="simple", komi=0.5))
         expected_planes, expected_actions, expected_masks = [], [], []
         for move in game.moves:
             action = chosen(replay, prefer_lowest=move.color == BLACK)
@@ -71,7 +71,7 @@ def test_each_colour_plays_its_own_network_and_the_recorded_side_is_kept(record_
 def test_recorded_planes_can_use_another_feature_set():
     _, trajectories = play_lockstep({BLACK: LOWEST, WHITE: HIGHEST}, 1, SIZE, 0.5, CPU, np.random.default_rng(0),
                                     record_color=WHITE, temperature=0.0, max_moves=4, record_features="alphago49")
-    replay = GameState(SIZE, 0.5, Rules(ko="simple"))
+    replay = GameState(SIZE, Rules(ko="simple", komi=0.5))
     replay.play(from_policy_index(0, SIZE))
     expected = np.packbits(feature_set("alphago49").extract(replay).astype(bool))
     assert np.array_equal(trajectories[0].planes[0], expected)

@@ -62,7 +62,7 @@ def test_match_alternates_colours_counts_ties_as_half_and_leaves_void_games_out(
     # 5: White, B (Black) resigns                            -> W+R, 1
     a = fake(tmp_path, "Alpha", "pass/B+2,pass/W+2,pass/0,refuse,resign,pass/W+2")
     b = fake(tmp_path, "Beta", "pass/B+2,pass/W+2,pass/0,pass,pass,resign")
-    summary = play_match(a, b, games=6, config=MatchConfig(size=5, komi=0.5))
+    summary = play_match(a, b, games=6, config=MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     reports = summary.reports
     assert [r.black for r in reports] == ["Alpha", "Beta"] * 3
     assert [r.white for r in reports] == ["Beta", "Alpha"] * 3
@@ -87,13 +87,13 @@ def test_match_credits_engine_a_by_its_colour_not_by_the_winning_colour(tmp_path
     # Black wins every game (both engines pass and score B+1): A wins exactly its Black games
     a = fake(tmp_path, "Alpha", "pass/B+1")
     b = fake(tmp_path, "Beta", "pass/B+1")
-    summary = play_match(a, b, games=3, config=MatchConfig(size=5, komi=0.5))
+    summary = play_match(a, b, games=3, config=MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert [r.black for r in summary.reports] == ["Alpha", "Beta", "Alpha"]
     assert summary.games == 3 and summary.wins_a == 2.0
     # A resigns every game: it wins none, whichever colour it has
     (tmp_path / "resigns").mkdir()
     a, b = fake(tmp_path / "resigns", "Alpha", "resign"), fake(tmp_path / "resigns", "Beta", "pass")
-    summary = play_match(a, b, games=2, config=MatchConfig(size=5, komi=0.5))
+    summary = play_match(a, b, games=2, config=MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert [r.result for r in summary.reports] == ["W+R", "B+R"]
     assert summary.games == 2 and summary.wins_a == 0.0
 
@@ -106,7 +106,7 @@ def test_match_credits_engine_a_by_its_colour_not_by_the_winning_colour(tmp_path
 ], ids=["occupied", "off-board", "white-occupied", "malformed"])
 def test_an_illegal_move_forfeits_the_game(tmp_path, black_plan, white_plan, result, moves):
     report = play_game(fake(tmp_path, "Alpha", black_plan), fake(tmp_path, "Beta", white_plan),
-                       MatchConfig(size=5, komi=0.5))
+                       MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert report.result == result and report.moves == moves
     assert len(report.disagreements) == 1 and "which the referee rejects" in report.disagreements[0]
 
@@ -114,7 +114,7 @@ def test_an_illegal_move_forfeits_the_game(tmp_path, black_plan, white_plan, res
 def test_disagreeing_final_scores_fall_back_to_the_referees_count(tmp_path):
     # Black plays C3 and both pass: one black stone owns the 5x5 board, B+24.5 at komi 0.5
     report = play_game(fake(tmp_path, "Alpha", "moves=C3/B+3"), fake(tmp_path, "Beta", "pass/W+3"),
-                       MatchConfig(size=5, komi=0.5))
+                       MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert report.moves == 3 and report.result == "B+24.5"
     assert report.final_scores == {"Alpha": "B+3", "Beta": "W+3"}
     assert len(report.disagreements) == 1 and report.disagreements[0].startswith("final_score differs")
@@ -145,7 +145,7 @@ def test_the_match_command_reports_engine_as_wins(tmp_path):
 def test_full_game_against_gnugo_agrees_on_every_move_and_the_winner(tengen_black, tmp_path):
     gnugo = gnugo_command()
     black, white = (TENGEN, gnugo) if tengen_black else (gnugo, TENGEN)
-    report = play_game(black, white, MatchConfig(size=9, komi=7.5, sgf_dir=tmp_path))
+    report = play_game(black, white, MatchConfig(size=9, sgf_dir=tmp_path))
     # every move accepted by both; the final scores may differ in margin where the two engines
     # judge a stone differently (a stone in atari inside its own side's area: GNU Go calls it
     # dead, Tengen's playouts alive), but they must name the same winner
@@ -166,7 +166,7 @@ def test_wilson_interval():
 
 @pytest.mark.gnugo
 def test_match_against_gnugo_alternates_colours():
-    summary = play_match(TENGEN.replace("1500", "200"), gnugo_command(), games=2, config=MatchConfig(size=5, komi=0.5))
+    summary = play_match(TENGEN.replace("1500", "200"), gnugo_command(), games=2, config=MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert [r.black for r in summary.reports] == ["Tengen", "GNU Go"]
     assert [r.disagreements for r in summary.reports if r.result == "Void"] == []
     assert summary.games == 2 and summary.wins_a == expected_wins(summary.reports, "Tengen")
@@ -178,20 +178,20 @@ def test_the_scorer_replays_the_game_and_decides_it():
     from gogame.game import GameState
     from selfplay.match import _score_with
 
-    game = GameState(5, 0.5, Rules(ko="simple"))
+    game = GameState(5, Rules(ko="simple", komi=0.5))
     for row in "12345":  # a wall on C for Black, on D for White: 15 points to 10
         game.play(from_gtp(f"C{row}", 5))
         game.play(from_gtp(f"D{row}", 5))
     scorer = gnugo_command()
-    assert _score_with(scorer, game, MatchConfig(size=5, komi=0.5)) == "B+4.5"
+    assert _score_with(scorer, game, MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5))) == "B+4.5"
     game.play(from_gtp("A1", 5))  # nothing changes the count
-    assert _score_with(scorer, game, MatchConfig(size=5, komi=4.5)) == "B+0.5"
+    assert _score_with(scorer, game, MatchConfig(size=5, rules=Rules(ko="simple", komi=4.5))) == "B+0.5"
 
 
 @pytest.mark.gnugo
 def test_a_match_with_a_scorer_takes_its_result():
     policy = f"{sys.executable} -m tengen gtp --set player=policy --set rules.ko=simple --device cpu"
-    report = play_game(policy, gnugo_command(), MatchConfig(size=9, komi=7.5, scorer=gnugo_command()))
+    report = play_game(policy, gnugo_command(), MatchConfig(size=9, scorer=gnugo_command()))
     assert report.result.endswith("+R") or report.result == report.final_scores["scorer"]
     assert report.moves >= 20
 
@@ -230,7 +230,7 @@ def test_an_engine_that_fails_or_dies_forfeits_and_the_match_goes_on(tmp_path, b
     # game 0: Alpha (Black) gives no move; game 1: Alpha (White) passes, Beta plays C3 and wins
     summary = play_match(fake(tmp_path, "Alpha", f"{behaviour},pass/B+24.5"), fake(tmp_path, "Beta", "moves=C3/B+24.5"),
                          games=2,
-                         config=MatchConfig(size=5, komi=0.5))
+                         config=MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert [r.result for r in summary.reports] == ["W+F", "B+24.5"]
     assert "Alpha gave no move" in summary.reports[0].disagreements[0]
     assert summary.games == 2 and summary.wins_a == 0

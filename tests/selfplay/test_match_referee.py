@@ -21,7 +21,7 @@ def test_opening_moves_are_played_for_both_engines_before_they_take_over(tmp_pat
     # three opening moves (B C3, W D4, B B2): White is the first engine asked for a move
     seen: list[int] = []
     report = play_game(fake(tmp_path, "Alpha", "moves=E5/B+1"), fake(tmp_path, "Beta", "moves=A1:pass/B+1"),
-                       MatchConfig(size=5, komi=0.5), on_move=lambda game: seen.append(len(game.moves)),
+                       MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)), on_move=lambda game: seen.append(len(game.moves)),
                        opening=points("C3 D4 B2"))
     for name in ("Alpha", "Beta"):
         assert received(tmp_path, name, 0, "play")[:3] == ["play black C3", "play white D4", "play black B2"]
@@ -41,7 +41,7 @@ def test_opening_moves_are_played_for_both_engines_before_they_take_over(tmp_pat
 
 def test_an_even_opening_leaves_black_to_move(tmp_path):
     report = play_game(fake(tmp_path, "Alpha", "pass"), fake(tmp_path, "Beta", "pass"),
-                       MatchConfig(size=5, komi=0.5), opening=points("C3 D4"))
+                       MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)), opening=points("C3 D4"))
     assert received(tmp_path, "Alpha", 0, "genmove") == ["genmove black"]
     assert received(tmp_path, "Beta", 0, "genmove") == ["genmove white"]
     assert report.moves == 4
@@ -50,7 +50,7 @@ def test_an_even_opening_leaves_black_to_move(tmp_path):
 def long_random_game(size: int, moves: int, seed: int) -> list[int]:
     """``moves`` legal moves, never two passes in a row (the game never ends on its own)."""
     rng = np.random.default_rng(seed)
-    game = GameState(size, 0.5, Rules(ko="simple"))
+    game = GameState(size, Rules(ko="simple", komi=0.5))
     played: list[int] = []
     while len(played) < moves:
         legal = [int(p) for p in game.legal_moves() if int(p) != 0]
@@ -70,7 +70,7 @@ def scripted_pair(tmp_path, played: list[int], size: int = 5) -> tuple[str, str]
 def test_the_default_move_cap_is_four_times_the_board_area(tmp_path):
     # 130 legal moves scripted: the game stops at 4 * 5 * 5 = 100 and is counted as it stands
     played = long_random_game(5, 130, seed=0)
-    report = play_game(*scripted_pair(tmp_path, played), MatchConfig(size=5, komi=0.5))
+    report = play_game(*scripted_pair(tmp_path, played), MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert report.moves == 100 and report.disagreements == []
     assert len(received(tmp_path, "Alpha", 0, "genmove")) == 50
     assert len(received(tmp_path, "Beta", 0, "genmove")) == 50
@@ -78,7 +78,7 @@ def test_the_default_move_cap_is_four_times_the_board_area(tmp_path):
 
 def test_an_explicit_move_cap_stops_the_game_after_exactly_that_many_moves(tmp_path):
     played = long_random_game(5, 10, seed=1)
-    report = play_game(*scripted_pair(tmp_path, played), MatchConfig(size=5, komi=0.5, max_moves=3))
+    report = play_game(*scripted_pair(tmp_path, played), MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5), max_moves=3))
     assert report.moves == 3
     assert len(received(tmp_path, "Alpha", 0, "genmove")) == 2
     assert len(received(tmp_path, "Beta", 0, "genmove")) == 1
@@ -92,7 +92,7 @@ SUICIDE_WHITE = "B1:B2:A3:pass"
 def test_the_referee_judges_moves_by_the_configured_rules(tmp_path):
     # Black's A2 removes its own chain A1-A2: legal where the rules allow suicide
     report = play_game(fake(tmp_path, "Alpha", f"moves={SUICIDE_BLACK}"), fake(tmp_path, "Beta", f"moves={SUICIDE_WHITE}"),
-                       MatchConfig(size=5, komi=0.5, rules=Rules(ko="simple", suicide=True)))
+                       MatchConfig(size=5, rules=Rules(ko="simple", suicide=True, komi=0.5)))
     assert report.disagreements == [] and report.moves == 9 and report.result == "0"
     game = record_to_game(read_sgf(report.sgf), Rules(ko="simple", suicide=True))
     grid = game.board.grid()
@@ -100,13 +100,13 @@ def test_the_referee_judges_moves_by_the_configured_rules(tmp_path):
     # and where they do not (the default rules), the same move forfeits the game
     (tmp_path / "strict").mkdir()
     report = play_game(fake(tmp_path / "strict", "Alpha", f"moves={SUICIDE_BLACK}"),
-                       fake(tmp_path / "strict", "Beta", f"moves={SUICIDE_WHITE}"), MatchConfig(size=5, komi=0.5))
+                       fake(tmp_path / "strict", "Beta", f"moves={SUICIDE_WHITE}"), MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert report.result == "W+F" and report.moves == 6
     assert report.disagreements[0].startswith("move 7: Alpha played black A2")
 
 
 def test_a_forfeit_names_the_number_of_the_rejected_move(tmp_path):
-    report = play_game(fake(tmp_path, "Alpha", "moves=C3:C3"), fake(tmp_path, "Beta", "pass"), MatchConfig(size=5, komi=0.5))
+    report = play_game(fake(tmp_path, "Alpha", "moves=C3:C3"), fake(tmp_path, "Beta", "pass"), MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert report.result == "W+F" and report.moves == 2
     assert report.disagreements == [report.disagreements[0]]
     assert report.disagreements[0].startswith("move 3: Alpha played black C3, which the referee rejects")
@@ -115,7 +115,7 @@ def test_a_forfeit_names_the_number_of_the_rejected_move(tmp_path):
 def test_a_scorer_replays_the_game_and_its_final_score_is_the_result(tmp_path):
     scorer = fake(tmp_path, "Judge", "pass/W+7.5")
     report = play_game(fake(tmp_path, "Alpha", "moves=C3:D4/B+2"), fake(tmp_path, "Beta", "moves=B2/B+2"),
-                       MatchConfig(size=5, komi=2.5, scorer=scorer))
+                       MatchConfig(size=5, rules=Rules(ko="simple", komi=2.5), scorer=scorer))
     assert report.result == "W+7.5" and report.final_scores == {"Alpha": "B+2", "Beta": "B+2", "scorer": "W+7.5"}
     assert len(report.disagreements) == 1 and "differs from the scorer's W+7.5" in report.disagreements[0]
     log = (tmp_path / "Judge-0.log").read_text().splitlines()
@@ -127,14 +127,14 @@ def test_a_scorer_replays_the_game_and_its_final_score_is_the_result(tmp_path):
 def test_a_scorer_that_agrees_with_both_engines_leaves_no_disagreement(tmp_path):
     scorer = fake(tmp_path, "Judge", "pass/B+3")
     report = play_game(fake(tmp_path, "Alpha", "pass/B+3"), fake(tmp_path, "Beta", "pass/B+3"),
-                       MatchConfig(size=5, komi=0.5, scorer=scorer))
+                       MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5), scorer=scorer))
     assert report.result == "B+3" and report.disagreements == []
 
 
 def test_on_game_gets_each_game_number_and_its_report_as_it_ends(tmp_path):
     calls = []
     summary = play_match(fake(tmp_path, "Alpha", "pass/B+1"), fake(tmp_path, "Beta", "pass/B+1"), games=2,
-                         config=MatchConfig(size=5, komi=0.5), on_game=lambda number, report: calls.append((number, report)))
+                         config=MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)), on_game=lambda number, report: calls.append((number, report)))
     assert [number for number, _ in calls] == [0, 1]
     assert [report for _, report in calls] == summary.reports
     assert [report.black for _, report in calls] == ["Alpha", "Beta"]
@@ -143,13 +143,13 @@ def test_on_game_gets_each_game_number_and_its_report_as_it_ends(tmp_path):
 def test_engines_of_the_same_name_have_their_scores_kept_by_colour(tmp_path):
     (tmp_path / "b").mkdir()
     report = play_game(fake(tmp_path, "Twin", "pass/B+1"), fake(tmp_path / "b", "Twin", "pass/W+1"),
-                       MatchConfig(size=5, komi=0.5))
+                       MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert report.final_scores == {"black": "B+1", "white": "W+1"}
     assert report.result == "W+0.5"  # they differ: the referee's count of the empty board
 
 
 def test_an_engine_that_died_has_no_final_score(tmp_path):
-    report = play_game(fake(tmp_path, "Alpha", "die"), fake(tmp_path, "Beta", "pass/W+9"), MatchConfig(size=5, komi=0.5))
+    report = play_game(fake(tmp_path, "Alpha", "die"), fake(tmp_path, "Beta", "pass/W+9"), MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5)))
     assert report.result == "W+F" and report.final_scores["Beta"] == "W+9"
     # the dead engine's entry says why it has no score (keyed by colour, whatever the names)
     assert [score for score in report.final_scores.values() if score.startswith("? ")] != []
@@ -158,7 +158,7 @@ def test_an_engine_that_died_has_no_final_score(tmp_path):
 
 def test_sgf_files_are_numbered_in_a_folder_made_on_demand(tmp_path):
     folder = tmp_path / "deep" / "sgf"
-    config = MatchConfig(size=5, komi=0.5, sgf_dir=folder)
+    config = MatchConfig(size=5, rules=Rules(ko="simple", komi=0.5), sgf_dir=folder)
     summary = play_match(fake(tmp_path, "Alpha", "pass/B+1,moves=C3/W+2"), fake(tmp_path, "Beta", "pass/B+1,pass/W+2"),
                          games=2, config=config)
     assert sorted(p.name for p in folder.iterdir()) == ["game-00000.sgf", "game-00001.sgf"]

@@ -148,7 +148,7 @@ def test_c_puct_changes_how_the_search_spreads_its_visits(nothing_bundled):
     visits over more moves (PUCT's exploration term), so the setting is used, not just stored."""
     def moves_tried(c_puct: str) -> int:
         config = cli_config("--set", "boardsize=7", "--set", f"rollout_search.c_puct={c_puct}", "--set", "seed=1")
-        result = build_searcher(config).search(GameState(7, 7.5), SearchLimits(visits=200))
+        result = build_searcher(config).search(GameState(7), SearchLimits(visits=200))
         return len(result.moves)
 
     assert moves_tried("0.05") < moves_tried("20")
@@ -156,7 +156,7 @@ def test_c_puct_changes_how_the_search_spreads_its_visits(nothing_bundled):
 
 @pytest.mark.parametrize("option, message", [
     ("search.c_puct=abc", "tengen: error: setting 'search.c_puct' expects a number, got 'abc'"),
-    ("nosuch=1", "tengen: error: unknown setting 'nosuch': known settings are boardsize, komi, rules"),
+    ("nosuch=1", "tengen: error: unknown setting 'nosuch': known settings are boardsize, rules, rules.ko"),
 ])
 def test_a_bad_setting_on_the_command_line_is_an_error_naming_the_key(option, message, capsys):
     from tengen.cli import main

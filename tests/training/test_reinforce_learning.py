@@ -43,7 +43,7 @@ def sl_checkpoint(tmp_path_factory):
 
 def position(*moves: int) -> GameState:
     """The game after ``moves`` (policy indices) from the empty 5x5 board."""
-    game = GameState(SIZE, 0.5, Rules(ko="simple"))
+    game = GameState(SIZE, Rules(ko="simple", komi=0.5))
     for move in moves:
         game.play(from_policy_index(move, SIZE))
     return game

@@ -21,7 +21,7 @@ from training.rollout import train_rollout_policy
 def random_game(seed: int, moves: int) -> GameState:
     """Random legal moves under the simple ko rule (passes only when nothing else is legal)."""
     rng = np.random.default_rng(seed)
-    game = GameState(5, 0.5, Rules(ko="simple"))
+    game = GameState(5, Rules(ko="simple", komi=0.5))
     for _ in range(moves):
         legal = [m for m in game.legal_moves() if m != PASS]
         game.play(int(rng.choice(legal)) if legal else PASS)

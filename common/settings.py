@@ -4,8 +4,10 @@ The one settings mechanism of every command (``tengen gtp``, ``tengen train ...`
 ``tengen bench ...``). A configuration is a frozen dataclass whose fields are plain values
 (``bool``, ``int``, ``float``, ``str``, ``Path``, a ``Literal`` choice, a tuple of them, any of
 these or ``None``) or further such dataclasses, its *sections*, addressed as ``section.key``
-(``search.c_puct``, ``rules.ko``). A section whose class has a ``named(name)`` class method also
-takes a name (``rules=japanese``), applied before that section's own keys.
+(``search.c_puct``, ``rules.ko``). A section whose class has a ``named(name, current)`` class
+method also takes a name (``rules=japanese``), applied before that section's own keys; ``current``
+is the section's value so far, so that a name can keep what is not its own (a rule set keeps the
+komi already set).
 
 A field declared with ``metadata=NOT_A_SETTING`` is filled in by whoever builds the object (a
 seed that one engine-wide seed sets, say) and is neither listed nor settable.
@@ -49,7 +51,10 @@ def describe_type(kind: Any) -> str:
     if get_origin(kind) is Literal:
         return "one of " + ", ".join(str(a) for a in get_args(kind))
     if get_origin(kind) is tuple:
-        return f"a comma-separated list, each {describe_type(get_args(kind)[0])}"
+        items = get_args(kind)
+        if len(items) == 2 and items[1] is Ellipsis:
+            return f"a comma-separated list, each {describe_type(items[0])}"
+        return f"{len(items)} comma-separated values ({', '.join(describe_type(i) for i in items)})"
     return {bool: "true or false", int: "an integer", float: "a number", str: "a string", Path: "a path"}.get(
         kind, getattr(kind, "__name__", str(kind)))
 
@@ -64,16 +69,18 @@ def convert(key: str, kind: Any, value: object) -> object:
         kind = inner[0] if len(inner) == 1 else Union[tuple(inner)]  # noqa: UP007 (built at run time)
     text = value.strip() if isinstance(value, str) else None
     if get_origin(kind) is Literal:
-        choices = get_args(kind)
-        if value in choices or (text is not None and text in choices):
-            return value if value in choices else text
+        for choice in get_args(kind):  # typed values must match in type too (True is not 1)
+            if (type(value) is type(choice) and value == choice) or (text is not None and text == str(choice)):
+                return choice
         raise wrong
     if get_origin(kind) is tuple:
-        parts = [p for p in text.split(",") if p.strip()] if text is not None else value
-        if not isinstance(parts, (list, tuple)):
+        parts = ([] if not text else [p.strip() for p in text.split(",")]) if text is not None else value
+        items = get_args(kind)
+        fixed = not (len(items) == 2 and items[1] is Ellipsis)
+        if not isinstance(parts, (list, tuple)) or (fixed and len(parts) != len(items)) or "" in parts:
             raise wrong
         try:
-            return tuple(convert(key, get_args(kind)[0], part) for part in parts)
+            return tuple(convert(key, items[i] if fixed else items[0], part) for i, part in enumerate(parts))
         except SettingError:
             raise wrong from None
     if kind is bool:
@@ -155,11 +162,12 @@ def apply_settings(config: Config, settings: Mapping[str, object], prefix: str =
             nested.setdefault(head, {}).update({str(k): v for k, v in value.items()})
         elif section is not None and isinstance(value, str) and hasattr(section, "named"):
             try:
-                direct[head] = section.named(value.strip())
+                direct[head] = section.named(value.strip(), getattr(config, head))
             except ValueError as error:
                 raise SettingError(f"setting {full!r}: {error}") from None
         elif section is not None:
-            raise SettingError(f"setting {full!r} is a section: set its keys, e.g. {full}.{fields(section)[0].name}")
+            example = f", e.g. {full}.{_settable(section)[0]}" if _settable(section) else ""
+            raise SettingError(f"setting {full!r} is a section: set its keys{example}")
         else:
             direct[head] = convert(full, hints[head], value)
     for head, keys in nested.items():
@@ -169,8 +177,10 @@ def apply_settings(config: Config, settings: Mapping[str, object], prefix: str =
     except SettingError:
         raise
     except (ValueError, TypeError) as error:
-        where = ", ".join(prefix + k for k in direct) or prefix.rstrip(".")
-        raise SettingError(f"setting {where}: {error}") from None
+        # the check names its field; say which key when only one was set here, else the section
+        where = f"setting {prefix}{next(iter(direct))}" if len(direct) == 1 else (
+            f"settings of {prefix.rstrip('.')!r}" if prefix else "settings")
+        raise SettingError(f"{where}: {error}") from None
 
 
 def parse_assignments(options: list[str]) -> dict[str, str]:
@@ -190,6 +200,8 @@ def read_toml(path: str | Path) -> dict[str, object]:
         return tomllib.loads(Path(path).read_text())
     except OSError as error:
         raise SettingError(f"cannot read config file {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise SettingError(f"config file {path} is not UTF-8 text: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise SettingError(f"config file {path} is not valid TOML: {error}") from None
 

@@ -60,12 +60,14 @@ class Rules:
             raise ValueError(f"suicide must be true or false, not {self.suicide!r}")
 
     @classmethod
-    def named(cls, name: str) -> "Rules":
-        """The rule set called ``name`` (``chinese``, ``japanese``, ..., any case); a ValueError
+    def named(cls, name: str, current: "Rules | None" = None) -> "Rules":
+        """The rule set called ``name`` (``chinese``, ``japanese``, ``tromp_taylor``, ..., any case),
+        with ``current``'s komi when given (komi is the game's, not the rule set's); a ValueError
         that lists the known names."""
-        if name.lower() not in NAMED_RULES:
+        key = name.lower().replace("_", "-")
+        if key not in NAMED_RULES:
             raise ValueError(f"unknown rules {name!r}: known are {', '.join(NAMED_RULES)}")
-        return NAMED_RULES[name.lower()]
+        return NAMED_RULES[key] if current is None else NAMED_RULES[key].with_changes(komi=current.komi)
 
     def with_changes(self, **changes) -> "Rules":
         """A copy with some fields replaced (validated again)."""

@@ -10,6 +10,7 @@ from typing import Literal
 from common.settings import load_settings
 from gogame.coords import check_size
 from gogame.rules import Rules
+from nets.device import Device
 from search.flat import FlatConfig
 from search.mcts import SearchConfig
 from search.policy_player import PolicyPlayerConfig
@@ -29,7 +30,7 @@ class NetworkFiles:
     weights: str | None = None
     value_weights: str | None = None
     rollout_weights: str | None = None
-    device: Literal["auto", "cpu", "cuda"] = "auto"
+    device: Device = "auto"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class EngineConfig:
 
     def __post_init__(self) -> None:
         check_size(self.boardsize)
+        if self.seed < 0:
+            raise ValueError(f"seed must be at least 0, got {self.seed}")
         if not 0 <= self.resign_threshold < 1:
             raise ValueError(f"resign_threshold must be in [0, 1), got {self.resign_threshold}")
         if self.ownership_playouts < 1:

@@ -65,10 +65,10 @@ class SetupCommands:
     def cmd_kgs_rules(self, args: list[str]) -> str:
         if len(args) != 1:
             raise GtpFailure("syntax error")
-        name = args[0].lower().replace("_", "-")
-        if name not in NAMED_RULES:
-            raise GtpFailure(f"unknown rules: known are {', '.join(NAMED_RULES)}")
-        self.rules = NAMED_RULES[name].with_changes(komi=self.rules.komi)  # komi is the game's, not the rule set's
+        try:
+            self.rules = Rules.named(args[0], self.rules)  # komi is the game's, not the rule set's
+        except ValueError:
+            raise GtpFailure(f"unknown rules: known are {', '.join(NAMED_RULES)}") from None
         self._new_game()
         return ""
 

@@ -48,8 +48,18 @@ class SearchConfig:
     seed: int = field(default=0, metadata=NOT_A_SETTING)
 
     def __post_init__(self) -> None:
-        if self.batch_size < 1 or self.node_limit < 16 or not 0 <= self.rollout_weight <= 1:
-            raise ValueError(f"bad search settings: {self}")
+        checks = [(self.c_puct >= 0, "c_puct must be at least 0"),
+                  (self.fpu_reduction >= 0, "fpu_reduction must be at least 0"),
+                  (self.batch_size >= 1, "batch_size must be at least 1"),
+                  (0 <= self.rollout_weight <= 1, "rollout_weight must be within 0..1"),
+                  (self.dirichlet_alpha > 0, "dirichlet_alpha must be positive"),
+                  (0 <= self.dirichlet_epsilon <= 1, "dirichlet_epsilon must be within 0..1"),
+                  (self.node_limit >= 16, "node_limit must be at least 16"),
+                  (self.edges_per_node >= 1, "edges_per_node must be at least 1"),
+                  (self.seed >= 0, "seed must be at least 0")]
+        failed = [message for ok, message in checks if not ok]
+        if failed:
+            raise ValueError(f"{'; '.join(failed)} ({self})")
 
 
 class Tree:

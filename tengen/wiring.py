@@ -1,7 +1,8 @@
 """The one place that turns settings into networks, an evaluator and a searcher.
 
-The GTP engine, the terminal front end, the benchmarks and the match tool receive what this
-module builds; none of them loads a checkpoint or picks a searcher itself.
+The GTP engine, the terminal front end and the benchmarks receive what this module builds; none
+of them loads a checkpoint or picks a searcher itself. (The match tool referees engines as GTP
+programs, so it receives command lines, such as ``tengen gtp ...``, not objects.)
 
 - ``player=flat``: flat Monte Carlo (``flat`` settings), no network.
 - ``player=policy``: the policy network alone (``policy`` settings): the bundled RL policy
@@ -50,15 +51,20 @@ def describe(config: EngineConfig) -> str:
 
 
 def resolve_weights(config: EngineConfig) -> tuple[str | None, str | None]:
-    """The policy and value checkpoints: the configured ones, else the bundled ones if present.
-    The search takes its priors from the SL policy (AlphaGo found it better there); the raw policy
-    player plays the stronger RL policy."""
+    """The policy and value checkpoints: the configured ones, else the bundled ones if present
+    (a configured value network alone goes with the bundled policy). The search takes its priors
+    from the SL policy (AlphaGo found it better there); the raw policy player plays the stronger
+    RL policy."""
     if config.nets.weights:
         return config.nets.weights, config.nets.value_weights
+    bundled_value = str(BUNDLED_VALUE) if BUNDLED_VALUE.is_file() else None
+    value = config.nets.value_weights or bundled_value
     if config.player == "policy" and BUNDLED_RL_POLICY.is_file():
-        return str(BUNDLED_RL_POLICY), (str(BUNDLED_VALUE) if BUNDLED_VALUE.is_file() else None)
+        return str(BUNDLED_RL_POLICY), value
     if BUNDLED_POLICY.is_file():
-        return str(BUNDLED_POLICY), (str(BUNDLED_VALUE) if BUNDLED_VALUE.is_file() else None)
+        return str(BUNDLED_POLICY), value
+    if config.nets.value_weights:
+        raise ValueError("nets.value_weights needs a policy network: set nets.weights (none is bundled)")
     return None, None
 
 

@@ -24,7 +24,7 @@ from gogame.board_nb import BLACK, WHITE
 from gogame.features import FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
-from nets.device import pick_device
+from nets.device import Device, pick_device
 from nets.models import build_network
 from selfplay.lockstep import outcome_for, play_lockstep
 
@@ -56,7 +56,7 @@ class RLConfig:
     temperature: float = 1.0
     max_moves: int = 0
     max_grad_norm: float = 0.0
-    device: str = "auto"
+    device: Device = "auto"
     seed: int = 0
 
     def __post_init__(self) -> None:

@@ -23,7 +23,7 @@ from torch.nn import functional as F
 from gogame.symmetry import policy_index_map, transform_array
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo
-from nets.device import pick_device
+from nets.device import Device, pick_device
 from nets.models import build_network
 
 from .dataset import load_split, read_sidecar
@@ -58,7 +58,7 @@ class SLConfig:
     eval_every: int = 200
     checkpoint_every: int = 200
     symmetries: bool = True
-    device: str = "auto"
+    device: Device = "auto"
     seed: int = 0
     rollout_policy: bool = True
 

@@ -31,7 +31,7 @@ from gogame.rules import Rules
 from gogame.symmetry import transform_array
 from common.files import atomic_write
 from nets.checkpoint import CheckpointInfo, load_checkpoint
-from nets.device import pick_device
+from nets.device import Device, pick_device
 from nets.models import build_network
 from selfplay.lockstep import outcome_for, policy_logits, sample_moves
 
@@ -66,7 +66,7 @@ class ValueConfig:
     eval_every: int = 200
     checkpoint_every: int = 200
     symmetries: bool = True
-    device: str = "auto"
+    device: Device = "auto"
     seed: int = 0
 
     def __post_init__(self) -> None:

@@ -24,10 +24,10 @@ class Inner:
             raise ValueError(f"batch_size must be positive, got {self.batch_size}")
 
     @classmethod
-    def named(cls, name: str) -> "Inner":
+    def named(cls, name: str, current: "Inner") -> "Inner":
         if name != "wide":
             raise ValueError(f"unknown preset {name!r}")
-        return cls(c_puct=3.0, batch_size=64)
+        return cls(c_puct=3.0, batch_size=64, mode=current.mode)  # a preset that keeps the mode
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class Outer:
     levels: tuple[int, ...] = (8, 10)
     out: Path = Path("runs")
     inner: Inner = field(default_factory=Inner)
+    pair: tuple[int, float] = (1, 2.0)
+    choice: Literal[1, 2] = 1
 
 
 def test_dotted_keys_set_typed_values_from_text():
@@ -53,13 +55,34 @@ def test_typed_values_and_toml_tables_are_taken_as_they_are(tmp_path):
     assert isinstance(config.inner.c_puct, float)
 
 
+def test_literal_choices_and_fixed_tuples_from_text():
+    config = apply_settings(Outer(), {"choice": "2", "pair": "3, 0.5"})
+    assert (config.choice, config.pair) == (2, (3, 0.5)) and type(config.choice) is int
+
+
+def test_a_range_error_names_the_one_key_set_or_else_the_section():
+    with pytest.raises(SettingError, match=r"^setting inner.batch_size: batch_size must be positive"):
+        apply_settings(Outer(), {"inner.batch_size": "0"})
+    with pytest.raises(SettingError, match=r"^settings of 'inner': batch_size must be positive"):
+        apply_settings(Outer(), {"inner.batch_size": "0", "inner.c_puct": "2"})
+
+
+def test_a_file_that_is_not_utf8_is_a_setting_error_naming_it(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(b"size = 9 # caf\xe9\n")
+    with pytest.raises(SettingError, match=f"config file {path} is not UTF-8"):
+        load_settings(Outer(), path)
+
+
 def test_none_clears_an_optional_value():
     assert apply_settings(Outer(weights="x"), {"weights": "none"}).weights is None
 
 
-def test_a_named_section_is_applied_before_its_own_keys():
+def test_a_named_section_is_applied_before_its_own_keys_and_sees_the_value_so_far():
     config = apply_settings(Outer(), {"inner.batch_size": "2", "inner": "wide"})
     assert config.inner == Inner(c_puct=3.0, batch_size=2)
+    earlier = apply_settings(Outer(), {"inner.mode": "b"})  # a file, say; then --set inner=wide
+    assert apply_settings(earlier, {"inner": "wide"}).inner == Inner(c_puct=3.0, batch_size=64, mode="b")
 
 
 @pytest.mark.parametrize("key, value, message", [
@@ -70,6 +93,10 @@ def test_a_named_section_is_applied_before_its_own_keys():
     ("inner.reuse", "yes", "'inner.reuse' expects true or false"),
     ("inner.mode", "c", "'inner.mode' expects one of a, b"),
     ("levels", "1,x", "'levels' expects a comma-separated list, each an integer"),
+    ("levels", "1,,2", "'levels' expects a comma-separated list"),
+    ("pair", "1,2,3", "'pair' expects 2 comma-separated values (an integer, a number)"),
+    ("choice", True, "'choice' expects one of 1, 2"),
+    ("choice", 1.0, "'choice' expects one of 1, 2"),
     ("size", True, "'size' expects an integer"),
     ("weights", 3, "'weights' expects a string or none"),
     ("inner.batch_size", "0", "setting inner.batch_size: batch_size must be positive, got 0"),
@@ -91,7 +118,7 @@ def test_an_unknown_key_is_named_with_the_known_ones(key):
 
 def test_known_keys_lists_every_settable_key():
     assert known_keys(Outer) == ["size", "weights", "levels", "out", "inner", "inner.c_puct", "inner.batch_size",
-                                 "inner.reuse", "inner.mode"]
+                                 "inner.reuse", "inner.mode", "pair", "choice"]
 
 
 def test_assignments_need_a_key_and_an_equals_sign():

@@ -19,6 +19,14 @@ def test_set_overrides_rules_and_values():
     assert load_config(None, {"rules": "japanese"}).rules.ko == "simple"
     assert load_config(None, {"rules": "Japanese", "rules.ko": "positional"}).rules.scoring == "territory"
     assert load_config(None, {"rules.komi": "6.5", "rules": "japanese"}).rules.komi == 6.5  # the name comes first
+    assert load_config(None, {"rules": "tromp_taylor"}).rules.suicide  # spelt as GTP kgs-rules spells it
+
+
+def test_a_rule_set_named_on_the_command_line_keeps_the_komi_of_the_file(tmp_path):
+    path = tmp_path / "tengen.toml"
+    path.write_text("[rules]\nkomi = 6.5\n")
+    config = load_config(path, {"rules": "japanese"})
+    assert (config.rules.scoring, config.rules.komi) == ("territory", 6.5)
 
 
 def test_toml_file_then_overrides(tmp_path):
@@ -50,8 +58,15 @@ def test_every_search_setting_is_a_key():
     ({"search.nosuch": "1"}, "unknown setting 'search.nosuch'"),
     ({"search.seed": "1"}, "unknown setting 'search.seed'"),
     ({"search.c_puct": "abc"}, "setting 'search.c_puct' expects a number, got 'abc'"),
-    ({"search.batch_size": "0"}, "setting search.batch_size: bad search settings"),
-    ({"search.rollout_weight": "1.5"}, "setting search.rollout_weight: bad search settings"),
+    ({"search.batch_size": "0"}, "setting search.batch_size: batch_size must be at least 1"),
+    ({"search.rollout_weight": "1.5"}, "setting search.rollout_weight: rollout_weight must be within 0..1"),
+    ({"search.c_puct": "-5"}, "setting search.c_puct: c_puct must be at least 0"),
+    ({"search.fpu_reduction": "-0.1"}, "fpu_reduction must be at least 0"),
+    ({"search.dirichlet_alpha": "-1"}, "dirichlet_alpha must be positive"),
+    ({"search.dirichlet_epsilon": "1.5"}, "dirichlet_epsilon must be within 0..1"),
+    ({"search.edges_per_node": "0"}, "edges_per_node must be at least 1"),
+    ({"search.node_limit": "15"}, "node_limit must be at least 16"),
+    ({"seed": "-1"}, "seed must be at least 0"),
     ({"search.reuse_tree": "maybe"}, "setting 'search.reuse_tree' expects true or false"),
     ({"search": "fast"}, "'search' is a section: set its keys, e.g. search.c_puct"),
     ({"rules.ko": "japanese"}, "unknown ko rule 'japanese'"),

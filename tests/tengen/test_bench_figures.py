@@ -54,7 +54,10 @@ def test_the_search_settings_are_applied_and_reported():
     figures = bench({"size": 5, "visits": 16, "evaluator": "uniform", "search.c_puct": "2.5",
                      "search.fpu_reduction": "0"})
     expected = {k: v for k, v in vars(BENCH_SEARCH).items() if k != "seed"} | {"c_puct": 2.5, "fpu_reduction": 0.0}
-    assert figures["search"] == expected
+    assert figures["search"] == expected | {"edges_per_node": 64}  # the pools as searched: 26 edges a node would do
+    grown = bench({"size": 5, "visits": 16, "evaluator": "uniform", "search.node_limit": "16",
+                   "search.edges_per_node": "1"})
+    assert (grown["search"]["node_limit"], grown["search"]["edges_per_node"]) == (32, 26)
     json.dumps(figures)  # --json prints it as it is
 
 
@@ -119,3 +122,14 @@ def test_several_games_evaluate_at_most_games_times_batch_leaves_per_call(monkey
     figures = bench({"size": 5, "visits": 40, "search.batch_size": 3, "evaluator": "uniform", "games": 2})
     assert figures["visits"] == 80
     assert max(sizes) == 6  # as the docstring says: up to games * batch leaves in one call
+
+
+def test_the_rollout_policy_file_is_used_for_the_rollouts(tmp_path):
+    from nets.rollout_policy import RolloutPolicy
+
+    RolloutPolicy().save(tmp_path / "rollout.safetensors")
+    figures = bench({"size": 5, "visits": 16, "evaluator": "uniform", "search.rollout_weight": "1",
+                     "nets.rollout_weights": str(tmp_path / "rollout.safetensors")})
+    assert figures["visits"] == 16
+    with pytest.raises(CheckpointError, match="no such rollout policy file"):
+        bench({"size": 5, "visits": 16, "evaluator": "uniform", "nets.rollout_weights": str(tmp_path / "none")})

@@ -82,6 +82,20 @@ def test_without_a_value_network_the_rollouts_value_every_position(monkeypatch, 
 
 
 @needs_bundled
+def test_a_value_network_alone_goes_with_the_bundled_policy(tmp_path):
+    config = make_config({"nets.value_weights": str(tmp_path / "mine.safetensors")})
+    assert resolve_weights(config) == (str(player.BUNDLED_POLICY), str(tmp_path / "mine.safetensors"))
+    with pytest.raises(ValueError, match="no such checkpoint file"):  # a missing file is said, not skipped
+        build_searcher(make_config({"boardsize": 9, "nets.device": "cpu",
+                                    "nets.value_weights": str(tmp_path / "mine.safetensors")}))
+
+
+def test_a_value_network_alone_without_a_bundled_policy_is_refused(nothing_bundled, tmp_path):
+    with pytest.raises(ValueError, match="nets.value_weights needs a policy network"):
+        resolve_weights(make_config({"nets.value_weights": str(tmp_path / "v.safetensors")}))
+
+
+@needs_bundled
 def test_a_value_network_given_as_the_policy_is_refused():
     with pytest.raises(ValueError, match="a value network cannot be the policy"):
         build_searcher(make_config({"boardsize": 9, "nets.device": "cpu", "nets.weights": str(player.BUNDLED_VALUE)}))

@@ -191,3 +191,9 @@ def test_the_value_stage_accepts_the_smallest_settings_it_can_train_with():
         assert apply_settings(ValueConfig(), {"td_lambda": td_lambda}).td_lambda == float(td_lambda)
     config = apply_settings(ValueConfig(), {"games": "2", "lockstep": "1", "max_u": "0", "optimizer.batch_size": "1"})
     assert (config.games, config.lockstep, config.max_u, config.optimizer.batch_size) == (2, 1, 0, 1)
+
+
+@pytest.mark.parametrize("base", [SLConfig(), RLConfig(), ValueConfig()], ids=["sl", "rl", "value"])
+def test_the_device_is_one_of_the_three_before_anything_runs(base):
+    with pytest.raises(SettingError, match="setting 'device' expects one of auto, cpu, cuda, got 'tpu'"):
+        apply_settings(base, {"device": "tpu"})

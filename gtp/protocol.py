@@ -23,8 +23,7 @@ class Command:
 def preprocess(raw: str) -> str:
     """Remove control characters but HT, cut a ``#`` comment, turn HT into a space and trim.
     An empty result means the line gets no response."""
-    line = _CONTROL.sub("", raw.rstrip("\r\n"))
-    line = line.split("#", 1)[0]
+    line = _CONTROL.sub("", raw).partition("#")[0]  # CR and LF are control characters too
     return line.replace("\t", " ").strip()
 
 

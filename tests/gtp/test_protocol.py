@@ -23,6 +23,7 @@ def test_preprocess_removes_control_characters_and_comments(raw, line):
     ("Genmove W", Command(None, "genmove", ["W"])),
     ("7", Command(7, "", [])),
     ("1" * 19 + " name", Command(None, "1" * 19, ["name"])),  # too long for an id: a command name
+    ("9" * 18 + " name", Command(int("9" * 18), "name", [])),  # the longest id (fits 64 bits)
     ("abc name", Command(None, "abc", ["name"])),
     ("\u0663 name", Command(None, "\u0663", ["name"])),  # a non-ASCII digit is no id
 ])

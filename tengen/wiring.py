@@ -70,11 +70,12 @@ def resolve_weights(config: EngineConfig) -> tuple[str | None, str | None]:
 
 def rollout_policy(config: EngineConfig) -> RolloutPolicy | None:
     """The fast rollout policy: the configured file, else the bundled one if present (and no
-    other networks were asked for), else none (rollouts then play capture-aware random moves)."""
+    other networks were asked for), else none (rollouts then play capture-aware random moves).
+    Only its weights reach the search, whose rollouts draw from the search's own seeded stream."""
     if config.nets.rollout_weights:
-        return RolloutPolicy.load(config.nets.rollout_weights, seed=config.seed)
+        return RolloutPolicy.load(config.nets.rollout_weights)
     if BUNDLED_ROLLOUT.is_file() and not config.nets.weights:
-        return RolloutPolicy.load(BUNDLED_ROLLOUT, seed=config.seed)
+        return RolloutPolicy.load(BUNDLED_ROLLOUT)
     return None
 
 
@@ -124,8 +125,7 @@ def build_engine(config: EngineConfig, log: Callable[[str], None] = lambda text:
     return GtpEngine(config, build_searcher(config), log=log)
 
 
-def bench_evaluator(kind: str, weights: str | None = None, value_weights: str | None = None, device: str = "auto",
-                    seed: int = 0):
+def bench_evaluator(kind: str, weights: str | None, value_weights: str | None, device: str, seed: int):
     """(evaluator, networks or None) for ``tengen bench mcts``: ``network`` (the checkpoints, or
     the default NetConfig with random weights, which time the same), ``uniform`` or ``rollout``."""
     if kind == "network":

@@ -3,14 +3,16 @@ with the bundled networks and their settings, the MCTS with rollouts when no wei
 what ``tengen gtp`` says about it at start."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tengen import wiring as player
 from gtp.config import EngineConfig
 from tests.gtp.engines import config as make_config, engine as make_engine
-from tengen.wiring import build_searcher, describe, resolve_weights
+from tengen.wiring import bench_evaluator, build_engine, build_searcher, describe, resolve_weights
 from gtp.protocol import parse
-from nets.evaluator import RolloutEvaluator
+from nets.evaluator import RolloutEvaluator, UniformEvaluator
+from nets.rollout_policy import RolloutPolicy
 from search.flat import FlatMonteCarlo
 from search.mcts import MCTS
 from search.result import SearchLimits
@@ -177,3 +179,74 @@ def test_a_bad_setting_on_the_command_line_is_an_error_naming_the_key(option, me
 
     assert main(["gtp", "--set", option]) == 2
     assert message in capsys.readouterr().err
+
+
+def same_stream(rng: np.random.Generator, seed: int) -> bool:
+    """Whether ``rng`` is a fresh generator seeded with ``seed`` (it is consumed by the check)."""
+    return rng.integers(1 << 60, size=4).tolist() == np.random.default_rng(seed).integers(1 << 60, size=4).tolist()
+
+
+@needs_bundled
+def test_the_mcts_gets_the_networks_on_the_device_with_the_engine_seed_everywhere():
+    searcher = build_searcher(make_config({"boardsize": 9, "nets.device": "cpu", "seed": 5}))
+    evaluator = searcher.evaluator
+    assert searcher.config.seed == 5 and same_stream(searcher.rng, 5) and same_stream(evaluator.rng, 5)
+    assert (evaluator.device.type, evaluator.symmetry, evaluator.cache_size) == ("cpu", "random", 100_000)
+    bundled = RolloutPolicy.load(player.BUNDLED_ROLLOUT).weights
+    assert np.array_equal(searcher.policy_weights, bundled)  # the bundled rollout policy goes with the bundled nets
+
+
+@needs_bundled
+def test_the_policy_player_runs_its_network_plainly_with_the_engine_seed():
+    searcher = build_searcher(make_config({"boardsize": 9, "nets.device": "cpu", "seed": 6, "player": "policy",
+                                           "policy.shown": 3}))
+    evaluator = searcher.evaluator
+    assert (searcher.config.seed, searcher.config.shown) == (6, 3) and same_stream(searcher.rng, 6)
+    assert (evaluator.device.type, evaluator.symmetry, evaluator.cache_size) == ("cpu", "none", 0)
+    assert same_stream(evaluator.rng, 6)
+
+
+def test_the_flat_player_gets_the_engine_seed():
+    assert build_searcher(make_config({"player": "flat", "seed": 9})).config.seed == 9
+
+
+@needs_bundled
+def test_other_networks_do_not_take_the_bundled_rollout_policy(tmp_path):
+    policy = str(player.BUNDLED_POLICY)
+    searcher = build_searcher(make_config({"boardsize": 9, "nets.device": "cpu", "nets.weights": policy}))
+    assert len(searcher.policy_weights) == 0  # capture-aware random rollouts
+
+
+def test_a_rollout_policy_file_without_networks_values_by_its_rollouts(nothing_bundled, tmp_path):
+    weights = np.linspace(-1, 1, RolloutPolicy().weights.shape[0])
+    RolloutPolicy(weights).save(tmp_path / "rollout.safetensors")
+    searcher = build_searcher(make_config({"nets.rollout_weights": str(tmp_path / "rollout.safetensors")}))
+    assert isinstance(searcher.evaluator, UniformEvaluator) and searcher.config.rollout_weight == 1.0
+    assert np.allclose(searcher.policy_weights, weights, atol=1e-6)  # stored as float32
+    searcher = build_searcher(make_config({}))
+    assert isinstance(searcher.evaluator, RolloutEvaluator) and len(searcher.policy_weights) == 0
+
+
+def test_the_engine_gets_the_log():
+    lines: list[str] = []
+    engine = build_engine(make_config({"player": "flat", "boardsize": 9}), log=lines.append)
+    engine.log("hello")
+    assert lines == ["hello"]
+
+
+def test_the_benchmark_evaluators():
+    from nets.config import NetConfig
+
+    evaluator, networks = bench_evaluator("network", None, None, "cpu", 3)
+    assert [n.config for n in networks] == [NetConfig(kind="policy"), NetConfig(kind="value", feature_set="alphago49")]
+    assert (evaluator.device.type, evaluator.symmetry, evaluator.cache_size) == ("cpu", "random", 0)
+    assert same_stream(evaluator.rng, 3)
+    assert isinstance(bench_evaluator("uniform", None, None, "cpu", 0)[0], UniformEvaluator)
+    assert isinstance(bench_evaluator("rollout", None, None, "cpu", 0)[0], RolloutEvaluator)
+    with pytest.raises(ValueError, match="unknown evaluator 'magic': expected network, uniform or rollout"):
+        bench_evaluator("magic", None, None, "cpu", 0)
+
+
+def test_player_policy_without_weights_is_refused(nothing_bundled):
+    with pytest.raises(ValueError, match=r"^player=policy needs policy weights \(--weights\), and none are bundled$"):
+        build_searcher(make_config({"player": "policy"}))

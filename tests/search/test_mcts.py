@@ -325,7 +325,8 @@ def test_root_and_move_winrates_are_from_the_side_to_moves_view(name, swapped, t
 def test_search_speed_searches_every_game_for_its_visits_with_any_evaluator():
     from search.bench import search_speed
 
-    figures = search_speed(UniformEvaluator(), SearchConfig(batch_size=4), size=5, visits=24, games=3)
+    figures = search_speed(UniformEvaluator(), SearchConfig(batch_size=4), size=5, visits=24, seed=3, games=3)
+    assert figures["search"]["seed"] == 3
     assert (figures["size"], figures["games"], figures["visits"], figures["batch"]) == (5, 3, 72, 4)
     seconds = figures["seconds"]  # rounded to the millisecond
     assert 72 / (seconds + 0.0006) - 0.1 <= figures["sims_per_s"] <= 72 / max(seconds - 0.0006, 1e-9) + 0.1

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
+
 import pytest
 
 from common.settings import SettingError, apply_settings
@@ -37,6 +39,11 @@ def check_rates(figures: dict, wall: float) -> None:
     assert 0 <= seconds <= wall  # rounded to the millisecond: a toy search may show 0.0
     # sims_per_s is visits over the unrounded time: within the rounding of seconds (1 ms)
     assert visits / (seconds + 0.0006) - 0.1 <= rate <= visits / max(seconds - 0.0006, 1e-9) + 0.1
+    # rounded as documented: seconds to the millisecond, rates to a tenth, the ratio to 3 places
+    assert isinstance(seconds, float) and round(seconds, 3) == seconds
+    for key, places in (("sims_per_s", 1), ("nn_positions_per_s", 1), ("ratio", 3)):
+        if key in figures:
+            assert isinstance(figures[key], float) and round(figures[key], places) == figures[key], key
 
 
 @pytest.mark.parametrize("evaluator", ["uniform", "rollout"])
@@ -53,7 +60,7 @@ def test_a_search_only_benchmark_reports_its_settings_and_consistent_rates(evalu
 def test_the_search_settings_are_applied_and_reported():
     figures = bench({"size": 5, "visits": 16, "evaluator": "uniform", "search.c_puct": "2.5",
                      "search.fpu_reduction": "0"})
-    expected = {k: v for k, v in vars(BENCH_SEARCH).items() if k != "seed"} | {"c_puct": 2.5, "fpu_reduction": 0.0}
+    expected = vars(BENCH_SEARCH) | {"c_puct": 2.5, "fpu_reduction": 0.0, "seed": 0}
     assert figures["search"] == expected | {"edges_per_node": 64}  # the pools as searched: 26 edges a node would do
     grown = bench({"size": 5, "visits": 16, "evaluator": "uniform", "search.node_limit": "16",
                    "search.edges_per_node": "1"})
@@ -70,6 +77,10 @@ def test_several_games_searched_together_count_every_games_visits():
 @pytest.mark.parametrize("settings, message", [
     ({"evaluator": "magic"}, "setting 'evaluator' expects one of network, uniform, rollout"),
     ({"visits": "0"}, "visits and games must be positive"),
+    ({"games": "0"}, "visits and games must be positive, got 3200 and 0"),
+    ({"threads": "0"}, "threads must be positive, got 0"),
+    ({"seed": "-2"}, "seed must be at least 0, got -2"),
+    ({"nn_seconds": "0"}, "nn_seconds must be positive, got 0.0"),
     ({"size": "26"}, "board size 26 is out of range"),
     ({"search.batch_size": "x"}, "setting 'search.batch_size' expects an integer"),
 ])
@@ -133,3 +144,31 @@ def test_the_rollout_policy_file_is_used_for_the_rollouts(tmp_path):
     assert figures["visits"] == 16
     with pytest.raises(CheckpointError, match="no such rollout policy file"):
         bench({"size": 5, "visits": 16, "evaluator": "uniform", "nets.rollout_weights": str(tmp_path / "none")})
+
+
+def test_the_smallest_settings_are_taken():
+    config = apply_settings(MctsBenchConfig(), {"visits": "1", "games": "1", "threads": "1", "seed": "0",
+                                                "nn_seconds": "0.01"})
+    assert (config.visits, config.games, config.threads, config.nn_seconds) == (1, 1, 1, 0.01)
+
+
+@pytest.mark.parametrize("games", [1, 2])
+def test_every_search_gets_the_rollout_policy(monkeypatch, tmp_path, games):
+    import search.bench
+    from nets.rollout_policy import RolloutPolicy
+    from search.mcts import MCTS
+
+    policy = RolloutPolicy(np.linspace(-1, 1, RolloutPolicy().weights.shape[0]))
+    policy.save(tmp_path / "rollout.safetensors")
+    given = []
+
+    class Recording(MCTS):
+        def __init__(self, evaluator, config, rollout_weights=None):
+            given.append(rollout_weights)
+            super().__init__(evaluator, config, rollout_weights)
+
+    monkeypatch.setattr(search.bench, "MCTS", Recording)
+    bench({"size": 5, "visits": 8, "evaluator": "uniform", "games": games,
+           "nets.rollout_weights": str(tmp_path / "rollout.safetensors")})
+    assert len(given) == 1 + games  # the warm-up, then each game
+    assert all(w is not None and np.allclose(w, policy.weights, atol=1e-6) for w in given)

@@ -34,8 +34,12 @@ class SettingError(ValueError):
     """An unknown key, or a value that its key's type or range does not allow."""
 
 
-def _is_optional(kind: Any) -> bool:
-    return get_origin(kind) in (Union, types.UnionType) and type(None) in get_args(kind)
+def _optional_of(kind: Any) -> Any:
+    """``X`` when ``kind`` is ``X | None`` (one type or none), else None."""
+    if get_origin(kind) not in (Union, types.UnionType):
+        return None
+    inner = [a for a in get_args(kind) if a is not type(None)]
+    return inner[0] if len(inner) == 1 and len(get_args(kind)) == 2 else None
 
 
 def _section(kind: Any) -> type | None:
@@ -45,9 +49,8 @@ def _section(kind: Any) -> type | None:
 
 def describe_type(kind: Any) -> str:
     """How a field's type reads in an error message."""
-    if _is_optional(kind):
-        inner = [a for a in get_args(kind) if a is not type(None)]
-        return " or ".join(describe_type(a) for a in inner) + " or none"
+    if _optional_of(kind) is not None:
+        return describe_type(_optional_of(kind)) + " or none"
     if get_origin(kind) is Literal:
         return "one of " + ", ".join(str(a) for a in get_args(kind))
     if get_origin(kind) is tuple:
@@ -62,11 +65,10 @@ def describe_type(kind: Any) -> str:
 def convert(key: str, kind: Any, value: object) -> object:
     """``value`` (text or already typed) as the type ``kind`` declared for ``key``."""
     wrong = SettingError(f"setting {key!r} expects {describe_type(kind)}, got {value!r}")
-    if _is_optional(kind):
+    if _optional_of(kind) is not None:
         if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
             return None
-        inner = [a for a in get_args(kind) if a is not type(None)]
-        kind = inner[0] if len(inner) == 1 else Union[tuple(inner)]  # noqa: UP007 (built at run time)
+        kind = _optional_of(kind)
     text = value.strip() if isinstance(value, str) else None
     if get_origin(kind) is Literal:
         for choice in get_args(kind):  # typed values must match in type too (True is not 1)

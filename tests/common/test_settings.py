@@ -8,7 +8,7 @@ from typing import Literal
 
 import pytest
 
-from common.settings import NOT_A_SETTING, SettingError, apply_settings, known_keys, load_settings, parse_assignments
+from common.settings import NOT_A_SETTING, SettingError, apply_settings, convert, known_keys, load_settings, parse_assignments
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Outer:
     weights: str | None = None
     levels: tuple[int, ...] = (8, 10)
     out: Path = Path("runs")
+    hidden: int = field(default=0, metadata=NOT_A_SETTING)  # between settings: the ones after it still count
     inner: Inner = field(default_factory=Inner)
     pair: tuple[int, float] = (1, 2.0)
     choice: Literal[1, 2] = 1
@@ -45,7 +46,7 @@ def test_dotted_keys_set_typed_values_from_text():
     config = apply_settings(Outer(), {"inner.c_puct": "2.0", "inner.batch_size": "8", "inner.reuse": "False",
                                       "inner.mode": "b", "size": "19", "weights": "w.safetensors",
                                       "levels": "1, 2,3", "out": "elsewhere"})
-    assert config == Outer(19, "w.safetensors", (1, 2, 3), Path("elsewhere"), Inner(2.0, 8, False, "b"))
+    assert config == Outer(19, "w.safetensors", (1, 2, 3), Path("elsewhere"), inner=Inner(2.0, 8, False, "b"))
 
 
 def test_typed_values_and_toml_tables_are_taken_as_they_are(tmp_path):
@@ -55,9 +56,21 @@ def test_typed_values_and_toml_tables_are_taken_as_they_are(tmp_path):
     assert isinstance(config.inner.c_puct, float)
 
 
-def test_literal_choices_and_fixed_tuples_from_text():
+def test_literal_choices_and_fixed_tuples_from_text_or_typed():
     config = apply_settings(Outer(), {"choice": "2", "pair": "3, 0.5"})
     assert (config.choice, config.pair) == (2, (3, 0.5)) and type(config.choice) is int
+    assert apply_settings(Outer(), {"choice": 2, "pair": [4, 1.5]}).choice == 2  # as TOML gives them
+    assert apply_settings(Outer(), {"levels": ""}).levels == ()  # an empty list
+
+
+def test_how_types_read_in_messages():
+    from common.settings import describe_type
+
+    assert describe_type(int | None) == "an integer or none" and describe_type(Path) == "a path"
+    assert describe_type(tuple[int, ...]) == "a comma-separated list, each an integer"
+    assert describe_type(dict) == "dict" and describe_type(3) == "3"  # unsupported: named as they are
+    with pytest.raises(SettingError, match="has a type settings cannot set"):
+        convert("x", int | str, "1")
 
 
 def test_a_range_error_names_the_one_key_set_or_else_the_section():
@@ -96,6 +109,8 @@ def test_a_named_section_is_applied_before_its_own_keys_and_sees_the_value_so_fa
     ("levels", "1,,2", "'levels' expects a comma-separated list"),
     ("pair", "1,2,3", "'pair' expects 2 comma-separated values (an integer, a number)"),
     ("choice", True, "'choice' expects one of 1, 2"),
+    ("out", 3, "'out' expects a path, got 3"),
+    ("hidden", "1", "unknown setting 'hidden'"),
     ("choice", 1.0, "'choice' expects one of 1, 2"),
     ("size", True, "'size' expects an integer"),
     ("weights", 3, "'weights' expects a string or none"),

@@ -109,3 +109,20 @@ def test_none_or_empty_clears_an_optional_setting(tmp_path):
     path.write_text('[time]\nvisits = 800\nseconds = 2.0\n[nets]\nweights = "p.safetensors"\n')
     config = load_config(path, {"time.visits": "none", "time.seconds": "", "nets.weights": "None"})
     assert (config.time.visits, config.time.seconds, config.nets.weights) == (None, None, None)
+
+
+def test_the_smallest_values_each_check_allows_are_taken():
+    config = load_config(None, {"time.visits": "1", "time.seconds": "0.5", "time.lag": "0", "resign_threshold": "0",
+                                "ownership_playouts": "1", "seed": "0"})
+    assert (config.time.visits, config.time.seconds, config.time.lag) == (1, 0.5, 0.0)
+    assert (config.resign_threshold, config.ownership_playouts, config.seed) == (0.0, 1, 0)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"time.lag": "-0.1"}, r"^setting time.lag: lag must be at least 0 seconds, got -0.1$"),
+    ({"ownership_playouts": "0"}, r"^setting ownership_playouts: ownership_playouts must be at least 1, got 0$"),
+    ({"time.seconds": "-1"}, r"^setting time.seconds: seconds must be positive, got -1.0$"),
+])
+def test_a_range_error_says_the_key_the_limit_and_the_value(settings, message):
+    with pytest.raises(ValueError, match=message):
+        load_config(None, settings)

@@ -127,3 +127,9 @@ def test_an_interrupt_sent_right_after_its_command_is_not_lost_or_carried_over()
     out = io.StringIO()
     serve(ScriptedEngine(), io.BytesIO(b"1 name\n2 wait\n# interrupt\n3 wait\n"), out)
     assert out.getvalue() == "=1 ok\n\n=2 interrupted\n\n=3 timeout\n\n"
+
+
+def test_empty_and_comment_only_lines_get_no_response_and_serving_goes_on():
+    out = io.StringIO()
+    serve(ScriptedEngine(), io.BytesIO(b"\n   \n# just a comment\n\t\n1 name\n"), out)
+    assert out.getvalue() == "=1 ok\n\n"

@@ -74,3 +74,17 @@ def test_loadsgf_takes_files_up_to_the_size_limit(engine, tmp_path, monkeypatch)
     path.write_text("(;GM[1]FF[4]SZ[9]KM[6.5];B[ee];W[cc]) ")
     assert run(engine, f"loadsgf {path}") == "? cannot load file\n\n"  # one byte over
     assert run(engine, f"loadsgf {tmp_path}") == "? cannot load file\n\n"  # not a regular file
+
+
+def test_is_legal_asks_for_the_colour_given(engine):
+    """A point White has surrounded: suicide for Black (with capture none), legal for White."""
+    for move in ("play w A2", "play w B1"):
+        assert run(engine, move) == "=\n\n"
+    assert run(engine, "is_legal b A1") == "= 0\n\n" and run(engine, "is_legal w A1") == "= 1\n\n"
+    assert run(engine, "is_legal black E5") == "= 1\n\n"
+
+
+@pytest.mark.parametrize("line", ["is_legal b", "is_legal b A1 A2", "captures", "captures b w", "is_legal x A1",
+                                  "list_stones", "final_status_list"])
+def test_scoring_family_commands_with_the_wrong_arguments_are_syntax_errors(engine, line):
+    assert run(engine, line) == "? syntax error\n\n"

@@ -88,3 +88,24 @@ def test_is_legal_asks_for_the_colour_given(engine):
                                   "list_stones", "final_status_list"])
 def test_scoring_family_commands_with_the_wrong_arguments_are_syntax_errors(engine, line):
     assert run(engine, line) == "? syntax error\n\n"
+
+
+def test_showboard_says_whose_turn_it_is(engine):
+    assert "to move: Black" in run(engine, "showboard")
+    run(engine, "play b E5")
+    assert "to move: White" in run(engine, "showboard")
+
+
+@pytest.mark.parametrize("line", ["fixed_handicap", "fixed_handicap 2 3", "place_free_handicap",
+                                  "place_free_handicap x"])
+def test_handicap_commands_with_the_wrong_arguments_are_syntax_errors(engine, line):
+    assert run(engine, line) == "? syntax error\n\n"
+
+
+def test_free_handicap_takes_from_two_stones_to_all_points_but_one():
+    small = make_engine({"boardsize": 3, "player": "flat"})
+    assert run(small, "place_free_handicap 1") == "? invalid number of stones\n\n"
+    assert run(small, "place_free_handicap 9") == "? invalid number of stones\n\n"
+    assert len(run(small, "place_free_handicap 8").split()) == 9  # "=" and eight vertices
+    run(small, "clear_board")
+    assert len(run(small, "place_free_handicap 2").split()) == 3

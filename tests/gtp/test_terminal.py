@@ -107,7 +107,9 @@ def test_undo_takes_back_the_players_move_and_the_engines_reply():
     engine, asked = scripted_engine(["B2", "D4", "B4"])
     result, screen, _ = play(engine, BLACK, ["C3", "undo", "undo", "C2", "quit"])
     # the first undo takes back C3 and B2; the second finds nothing left to undo
-    assert screen.count("nothing to undo\n") == 1
+    assert screen.count("\nnothing to undo\n") == 1
+    _, screen, _ = play(scripted_engine(["B2"])[0], BLACK, ["C3", "undo", "quit"])
+    assert "nothing to undo" not in screen  # an undo that took moves back says nothing
     assert [(m.color, m.point) for m in engine.game.moves] == [(BLACK, from_gtp("C2", 5)), (WHITE, from_gtp("D4", 5))]
     assert asked == [WHITE, WHITE] and result == ""
 

@@ -203,6 +203,16 @@ O . O O O . O
 . O . O . O .
 """
 
+# 5x5, Black everywhere but three points on the top edge, each a true eye of Black's: Black's only
+# move is to pass (the searchers' "nothing but pass left" case)
+ONLY_OWN_EYES = """
+. X . X .
+X X X X X
+X X X X X
+X X X X X
+X X X X X
+"""
+
 
 def test_random_moves_never_fill_true_eyes():
     # every empty point is a true eye of one side (edge eyes without opponent diagonals, inner

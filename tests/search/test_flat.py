@@ -13,7 +13,7 @@ from gogame.game import GameState
 from gogame.rules import Rules
 from search.flat import FlatConfig, FlatMonteCarlo
 from search.result import SearchLimits
-from tests.gogame.test_fixtures import game_from
+from tests.gogame.test_fixtures import ONLY_OWN_EYES, game_from
 
 
 def test_a_search_reports_its_candidates_most_visited_first_with_uniform_priors():
@@ -50,13 +50,7 @@ def test_progress_snapshots_and_a_stop_request():
 
 
 def test_nothing_but_pass_left_gives_an_empty_result():
-    game = game_from("""
-    . X . X .
-    X X X X X
-    X X X X X
-    X X X X X
-    X X X X X
-    """)
+    game = game_from(ONLY_OWN_EYES)
     result = FlatMonteCarlo().search(game, SearchLimits(visits=10))
     assert result.moves == [] and result.best is None and result.visits == 0
     assert result.winrate == 0.5 and result.ownership is None and result.seconds >= 0

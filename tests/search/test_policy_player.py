@@ -15,7 +15,7 @@ from nets.torch_evaluator import TorchEvaluator
 from nets.models import build_network
 from search.policy_player import PolicyPlayer, PolicyPlayerConfig
 from search.result import SearchLimits
-from tests.gogame.test_fixtures import game_from
+from tests.gogame.test_fixtures import ONLY_OWN_EYES, game_from
 
 
 class FixedPriors:
@@ -65,13 +65,7 @@ def test_sampling_follows_the_distribution_over_legal_moves():
 
 
 def test_never_fills_its_own_eye_and_passes_when_nothing_is_left():
-    game = game_from("""
-    . X . X .
-    X X X X X
-    X X X X X
-    X X X X X
-    X X X X X
-    """)
+    game = game_from(ONLY_OWN_EYES)
     # every empty point is Black's own eye: the only move left is to pass
     player = PolicyPlayer(FixedPriors(priors_on(5, {"A5": 0.9, "C5": 0.05, "pass": 0.05})), PolicyPlayerConfig(temperature=0))
     result = player.search(game, SearchLimits())
@@ -155,13 +149,7 @@ def test_a_sampled_move_comes_first_with_the_only_visit():
 
 
 def test_passing_is_a_result_without_moves_or_visits_but_with_the_value():
-    game = game_from("""
-    . X . X .
-    X X X X X
-    X X X X X
-    X X X X X
-    X X X X X
-    """)
+    game = game_from(ONLY_OWN_EYES)
     result = PolicyPlayer(FixedPriorsAndValue(priors_on(5, {"A5": 1.0}), value=-0.5),
                           PolicyPlayerConfig(temperature=0)).search(game, SearchLimits())
     assert result.moves == [] and result.visits == 0

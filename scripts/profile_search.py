@@ -46,7 +46,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    config = EngineConfig(boardsize=9, komi=7.5, nets=NetworkFiles(device="cpu"))
+    config = EngineConfig(boardsize=9, nets=NetworkFiles(device="cpu"))  # komi 7.5: the default rules
     game = GameState(9)
     rng = np.random.default_rng(1)
     for _ in range(20):

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gogame.rules import Rules  # noqa: E402
 from gtp.client import find_gnugo  # noqa: E402
 from selfplay.match import MatchConfig, play_game, wilson_interval  # noqa: E402
 

@@ -85,7 +85,7 @@ def board_length(size: int) -> int:
     return HEADER + NFIELDS * w * w
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add_empty_nb(b, npts, p):
     """Append point ``p`` to the empty list (``F_EMPTY``, ``F_EIDX``, ``H_NEMPTY``) of ``b``, a
     board of ``npts`` = W*W points (passed in: a kernel has it, a reload after a store costs)."""
@@ -95,7 +95,7 @@ def _add_empty_nb(b, npts, p):
     b[H_NEMPTY] = n_empty + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _remove_empty_nb(b, npts, p):
     """Take point ``p`` out of the empty list: the list's last point moves into its slot."""
     emp = HEADER + F_EMPTY * npts
@@ -108,7 +108,7 @@ def _remove_empty_nb(b, npts, p):
     b[H_NEMPTY] = n_empty
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def init_board_nb(b, size):
     """Reset ``b`` (length ``board_length(size)``) to the empty board. Mutates ``b``."""
     w = size + 2
@@ -127,7 +127,7 @@ def init_board_nb(b, size):
             _add_empty_nb(b, npts, p)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def chain_in_atari_nb(b, head):
     """True when the chain with head stone ``head`` has exactly one liberty."""
     npts = b[H_NP]
@@ -137,7 +137,7 @@ def chain_in_atari_nb(b, head):
     return count * squares == total * total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def is_eye_nb(b, p, c):
     """True when empty ``p`` is a true eye of colour ``c``: all four neighbours are ``c`` or
     off-board, and the diagonals hold at most one opponent stone (none when ``p`` is on the edge)."""
@@ -156,7 +156,7 @@ def is_eye_nb(b, p, c):
     return opponents + edge < 2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def legal_reason_nb(b, p, c, allow_suicide):
     """LEGAL, OCCUPIED, KO or SUICIDE for colour ``c`` at on-board point ``p`` under simple ko.
 
@@ -187,7 +187,7 @@ def legal_reason_nb(b, p, c, allow_suicide):
     return SUICIDE
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add_pseudo_liberty_nb(b, npts, h, p, sign):
     """Count the (stone, empty point ``p``) pair once more (``sign`` 1) or once less (-1) among
     the pseudo-liberties of the chain with head ``h``."""
@@ -196,7 +196,7 @@ def _add_pseudo_liberty_nb(b, npts, h, p, sign):
     b[HEADER + F_LSUM2 * npts + h] += sign * p * p
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _remove_chain_nb(b, h, capturer):
     """Empty the chain with head ``h``; its points become liberties of the adjacent chains,
     which are all of colour ``capturer``. Returns the number of stones removed."""
@@ -223,7 +223,7 @@ def _remove_chain_nb(b, h, capturer):
     return removed
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _merge_chains_nb(b, h1, h2):
     """Join the chains with heads ``h1`` != ``h2``; returns the surviving head (the larger)."""
     npts = b[H_NP]
@@ -247,7 +247,7 @@ def _merge_chains_nb(b, h1, h2):
     return h1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def play_nb(b, p, c):
     """Colour ``c`` plays at empty on-board point ``p``; captures, sets the simple-ko point.
 
@@ -324,7 +324,7 @@ def play_nb(b, p, c):
     return captured
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pass_nb(b):
     """The side to move passes: the ko ban is lifted. Mutates ``b``."""
     b[H_KO] = 0
@@ -333,7 +333,7 @@ def pass_nb(b):
     b[H_MOVES] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def place_stone_nb(b, p, c):
     """Put a setup stone (handicap, SGF AB/AW) of colour ``c`` on empty ``p``: like a move but
     not one (no move number, no ko). Returns the stones it captured (a valid setup captures none)."""
@@ -347,7 +347,7 @@ def place_stone_nb(b, p, c):
     return captured
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def chain_liberties_nb(b, p, mark):
     """Exact number of liberties of the chain through stone ``p``; ``mark`` is a scratch int64
     array of length W*W, left all zero on return."""
@@ -376,7 +376,7 @@ def chain_liberties_nb(b, p, mark):
     return liberties
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def first_liberties_nb(b, s, out):
     """Write up to two distinct liberties of the chain through ``s`` into ``out`` (length 2);
     returns how many were found (0, 1 or 2)."""
@@ -399,7 +399,7 @@ def first_liberties_nb(b, s, out):
             return n
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def hashes_after_nb(b, c, points, scratch, hashes):
     """For each legal (simple-ko) point in ``points``, the Zobrist hash of the stones after ``c``
     plays it, into ``hashes``; ``scratch`` is a work array as long as ``b``. ``b`` is not mutated."""
@@ -409,7 +409,7 @@ def hashes_after_nb(b, c, points, scratch, hashes):
         hashes[i] = scratch[H_HASH]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def candidate_mask_nb(b, c, allow_suicide, mask):
     """Set ``mask`` (size*size + 1 bools, policy order, pass last) to the moves legal for ``c``
     under simple ko that do not fill its own true eye; pass only when there is none."""
@@ -427,7 +427,7 @@ def candidate_mask_nb(b, c, allow_suicide, mask):
     mask[size * size] = not found
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def simple_legal_points_nb(b, c, allow_suicide, out):
     """Write the empty points legal for ``c`` under simple ko into ``out``; returns how many."""
     npts = b[H_NP]

@@ -52,7 +52,7 @@ ALPHAGO_PLANES = 48
 LADDER_DEPTH_LIMIT = 200  # plies of a ladder read before giving up (a 25x25 diagonal fits)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add_unique_nb(items, n, x):
     """Append ``x`` to ``items[:n]`` unless it is there already; returns the new length."""
     for i in range(n):
@@ -62,7 +62,7 @@ def _add_unique_nb(items, n, x):
     return n + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def move_effects_nb(b, p, c, mark, stamp):
     """What ``c`` playing at empty ``p`` would do, without playing it: (opponent stones
     captured, exact liberties of the chain it forms, stones in that chain). ``mark`` is a scratch
@@ -120,7 +120,7 @@ def move_effects_nb(b, p, c, mark, stamp):
     return captures, liberties, stones
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _can_capture_neighbour_nb(b, s):
     """True when some chain of the other colour touching the chain through ``s`` is in atari."""
     npts = b[H_NP]
@@ -140,7 +140,7 @@ def _can_capture_neighbour_nb(b, s):
             return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _extend_nb(b, s, mark, pair):
     """The defender of the chain through ``s`` (in atari, to move) extends at its liberty on
     ``b`` (mutated). Returns 0 when it escapes (or can capture an attacker chain in atari), 1
@@ -163,7 +163,7 @@ def _extend_nb(b, s, mark, pair):
     return 2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def ladder_captured_nb(b, s, mark):
     """The chain through ``s`` is in atari and its owner is to move: True when a ladder captures
     it. The defender's reply is forced (extend at the liberty; capturing an attacker chain in
@@ -201,7 +201,7 @@ def ladder_captured_nb(b, s, mark):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _ladder_features_nb(b, p, c, mark):
     """(ladder capture, ladder escape) for ``c`` playing the sensible point ``p``."""
     npts = b[H_NP]
@@ -251,7 +251,7 @@ def _ladder_features_nb(b, p, c, mark):
     return capture, escape
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def alphago_planes_nb(b, c, out):
     """Fill ``out`` (float32, at least 48 x size x size; zeroed here) with the 48 AlphaGo planes
     for ``c`` to move on board ``b``. ``b`` is not mutated."""
@@ -295,7 +295,7 @@ def alphago_planes_nb(b, c, out):
                 out[45, r, x] = 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def stone_planes_nb(b, c, out, own_plane, opponent_plane):
     """Set ``out[own_plane]`` / ``out[opponent_plane]`` to the stones of ``c`` / its opponent."""
     npts = b[H_NP]

@@ -50,7 +50,7 @@ def make_rng_state(seed: int) -> np.ndarray:
     return np.array([z or 1], dtype=np.uint64)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def random_below_nb(rng_state, n):
     """Uniform integer in [0, n), n >= 1, without modulo bias. Advances ``rng_state``."""
     bound = np.uint64(n)
@@ -67,7 +67,7 @@ def random_below_nb(rng_state, n):
             return np.int64(product >> np.uint64(32))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def random_move_nb(b, c, rng_state):
     """A uniformly random legal point for ``c`` that is not its own true eye, or 0 (pass).
 
@@ -91,7 +91,7 @@ def random_move_nb(b, c, rng_state):
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def playout_nb(b, to_move, rng_state, stats):
     """Play one random playout on ``b`` from its position with ``to_move`` to play. Mutates ``b``.
 
@@ -126,7 +126,7 @@ def playout_nb(b, to_move, rng_state, stats):
     return area_score_nb(b)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run_playouts_nb(template, work, n_playouts, komi, rng_state, totals):
     """Play ``n_playouts`` playouts from ``template`` (Black to move), resetting ``work`` from it
     each time. Adds to ``totals`` (int64, length 6): playouts, stones, squared stones, passes,
@@ -143,7 +143,7 @@ def run_playouts_nb(template, work, n_playouts, komi, rng_state, totals):
         totals[5] += stats[2]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def ownership_nb(start, to_move, n_playouts, rng_state, ownership):
     """Average Tromp-Taylor owner of each point over ``n_playouts`` random playouts from
     ``start`` (not mutated): ``ownership`` (float64, length W*W) gets +1 for Black, -1 for White.
@@ -162,7 +162,7 @@ def ownership_nb(start, to_move, n_playouts, rng_state, ownership):
     return score_total / n_playouts
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _urgent_move_nb(b, c):
     """A capture-aware reply to the last move, or 0: capture an opponent chain next to it that is
     in atari, else save an own chain next to it that is in atari by extending (when that leaves
@@ -196,7 +196,7 @@ def _urgent_move_nb(b, c):
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def capture_aware_playout_nb(b, to_move, rng_state, max_stones):
     """A playout whose players answer the last move by capturing or escaping when a chain next to
     it is in atari (``_urgent_move_nb``), and play uniformly random non-eye moves otherwise.

@@ -26,7 +26,7 @@ from .board_nb import (
 )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def region_owners_nb(b, owner):
     """Tromp-Taylor owner of every point into ``owner`` (length W*W): the stone's colour, or for
     an empty point the one colour its empty region touches (EMPTY when it touches both or none).
@@ -84,7 +84,7 @@ def region_owners_nb(b, owner):
     return black, white
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def add_ownership_nb(b, owner, ownership):
     """Add the Tromp-Taylor owners of finished board ``b`` to ``ownership`` (float64, length
     W*W): +1 for each Black-owned point, -1 for each White-owned one. ``owner`` is int64 scratch
@@ -97,7 +97,7 @@ def add_ownership_nb(b, owner, ownership):
             ownership[p] -= 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def area_score_nb(b):
     """Tromp-Taylor area score, Black minus White, komi not included."""
     owner = np.empty(b[H_NP], np.int64)
@@ -105,7 +105,7 @@ def area_score_nb(b):
     return black - white
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rules_margin_nb(b, area_score, white_bonus, territory):
     """The final margin, Black minus White, of the game ending on ``b`` as its stones stand,
     counted by the game's rules: ``area_score`` is ``area_score_nb(b)`` (passed in because a
@@ -128,7 +128,7 @@ def rules_margin_nb(b, area_score, white_bonus, territory):
     return margin
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def result_for_nb(margin, color):
     """The result of a game with final ``margin`` (Black minus White) for ``color``: +1 a win,
     -1 a loss, 0 a tie."""

@@ -48,6 +48,7 @@ class GameRecord:
     white_name: str = ""
     black_rank: str = ""
     white_rank: str = ""
+    comments: dict[int, str] = field(default_factory=dict)  # move index -> comment on that move's node
 
 
 def _to_point(move: tuple[int, int], size: int) -> int:
@@ -180,9 +181,11 @@ def write_sgf(record: GameRecord | GameState) -> bytes:
     if record.setup_black or record.setup_white:
         root.set_setup_stones([_from_point(p, record.size) for p in record.setup_black],
                               [_from_point(p, record.size) for p in record.setup_white])
-    for color, pt in record.moves:
+    for index, (color, pt) in enumerate(record.moves):
         node = game.extend_main_sequence()
         node.set_move(_COLOR_LETTER[color], None if pt == PASS else _from_point(pt, record.size))
+        if index in record.comments:
+            node.set("C", record.comments[index])
     return game.serialise()
 
 

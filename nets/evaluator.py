@@ -77,7 +77,7 @@ class UniformEvaluator:
         return (np.full((len(batch), actions), 1.0 / actions, np.float32), np.zeros(len(batch), np.float32))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rollout_values_nb(boards, to_move, white_bonus, territory, rng_state, out):
     """One capture-aware playout per board (copies; boards are not mutated), scored by the
     game's rules (:func:`gogame.scoring_nb.rules_margin_nb`): +1 when the side to move wins it,

@@ -38,7 +38,7 @@ WEIGHTS = SELF_ATARI + 1
 MAX_FEATURES = 5  # active features of one candidate
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def candidate_features_nb(b, p, c, mark, stamp, out):
     """Write the indices of ``p``'s active features for ``c`` into ``out``; returns how many."""
     w = b[nb.H_W]
@@ -105,7 +105,7 @@ def candidate_features_nb(b, p, c, mark, stamp, out):
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def policy_nb(b, c, weights, points, probabilities, mark, stamp_base):
     """Candidates of ``c`` into ``points`` and their softmax probabilities; returns how many."""
     npts = b[nb.H_NP]
@@ -135,7 +135,7 @@ def policy_nb(b, c, weights, points, probabilities, mark, stamp_base):
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def sample_move_nb(b, c, weights, rng_state, points, probabilities, mark, stamp_base):
     """A move of ``c`` drawn from the rollout policy, or 0 (pass) without candidates."""
     n = policy_nb(b, c, weights, points, probabilities, mark, stamp_base)
@@ -161,7 +161,7 @@ def sample_move_nb(b, c, weights, rng_state, points, probabilities, mark, stamp_
 # colour (each colour's weights are refreshed when it is to move).
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _touch_nb(dirty, stack, tops, p):
     for k in range(2):
         if dirty[k, p] == 0:
@@ -170,7 +170,7 @@ def _touch_nb(dirty, stack, tops, p):
             tops[k] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _touch_block_nb(b, p, dirty, stack, tops):
     """``p`` and its 8 neighbours."""
     w = b[nb.H_W]
@@ -179,7 +179,7 @@ def _touch_block_nb(b, p, dirty, stack, tops):
             _touch_nb(dirty, stack, tops, p + row + column)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _touch_liberties_nb(b, h, dirty, stack, tops, mark, stamp):
     """Every empty neighbour of the chain with head ``h`` (once per ``stamp``)."""
     if mark[h] == stamp:
@@ -200,7 +200,7 @@ def _touch_liberties_nb(b, h, dirty, stack, tops, mark, stamp):
             break
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def cache_reset_nb(b, weight, dirty, stack, tops):
     """Start a cache for board ``b``: every empty point dirty for both colours."""
     npts = b[nb.H_NP]
@@ -212,7 +212,7 @@ def cache_reset_nb(b, weight, dirty, stack, tops):
         _touch_nb(dirty, stack, tops, b[emp + i])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def cache_refresh_nb(b, c, weights, weight, dirty, stack, tops, mark, counter):
     """Recompute ``weight[c - 1]`` (exp of the logit; 0 for a non-candidate) at the points
     dirty for ``c``."""
@@ -235,7 +235,7 @@ def cache_refresh_nb(b, c, weights, weight, dirty, stack, tops, mark, counter):
     tops[k] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def cache_sample_nb(b, c, weight, rng_state):
     """A candidate of ``c`` drawn in proportion to its (fresh) weight, or 0 (pass) when none."""
     npts = b[nb.H_NP]
@@ -259,7 +259,7 @@ def cache_sample_nb(b, c, weight, rng_state):
     return last
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def cache_play_nb(b, p, c, dirty, stack, tops, mark, counter, captured):
     """``c`` plays the legal, non-suicidal ``p`` (0: passes); marks what it changed dirty.
     ``captured`` is scratch of length W*W."""
@@ -314,7 +314,7 @@ def cache_play_nb(b, p, c, dirty, stack, tops, mark, counter, captured):
                 _touch_liberties_nb(b, b[head + q], dirty, stack, tops, mark, stamp)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def policy_playout_nb(b, to_move, weights, rng_state, max_stones):
     """A playout with both sides drawing from the rollout policy; ends at two passes or
     ``max_stones`` stones. Mutates ``b``; returns the area score, Black minus White.
@@ -346,7 +346,7 @@ def policy_playout_nb(b, to_move, weights, rng_state, max_stones):
     return area_score_nb(b)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def sgd_step_nb(b, c, move, weights, learning_rate, mark):
     """One step of supervised learning on (position, move played): gradient ascent on log pi(move).
     Returns log pi(move) before the step, or 0 when ``move`` is no candidate (nothing changes)."""

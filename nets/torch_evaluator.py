@@ -41,6 +41,9 @@ class TorchEvaluator:
         self.value = None if value is None else value.to(self.device, self.dtype).eval()
         self.dual = policy.config.kind == "dual"
         self.has_value = self.dual or value is not None
+        # the alphago feature sets carry no komi: batches of any komi may be joined (see
+        # selfplay.inference); value_applies says where the value itself holds
+        self.komi_blind = True
         self.value_board_sizes = value_board_sizes
         self.value_komi = value_komi
         configs = [policy.config] + ([value.config] if value is not None else [])

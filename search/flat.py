@@ -40,7 +40,7 @@ class FlatConfig:
             raise ValueError(f"exploration must be at least 0 and chunk_seconds positive, got {self}")
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def flat_bandit_nb(b, to_move, candidates, visits, wins, pulls, white_bonus, territory, exploration, rng_state,
                    ownership, owner):
     """``pulls`` UCB1 pulls over ``candidates`` from position ``b`` (not mutated): each plays the

@@ -32,7 +32,10 @@ class SearchConfig:
     """c_puct: exploration; fpu_reduction: first-play urgency (an unvisited child is valued at
     the parent's Q minus this); batch_size: leaves per evaluator call; rollout_weight: AlphaGo's
     lambda (0 = no rollouts: leaves take the evaluator's value alone); dirichlet_alpha and
-    dirichlet_epsilon: root noise for self-play (epsilon 0 = off); node_limit: nodes in the pool
+    dirichlet_epsilon: root noise for self-play (epsilon 0 = off), the concentration spread over
+    the root's moves as KataGo does (each move's alpha is dirichlet_alpha / moves: 10.83 = 0.03 per
+    point of 19x19); forced_playouts_k: KataGo's forced playouts at the root, a move with prior P
+    gets at least sqrt(k * P * root visits) (0 = off; 2 in KataGo's self-play); node_limit: nodes in the pool
     (edges: edges_per_node times that; about 12 bytes an edge and 40 a node, used as the
     tree grows); reuse_tree: keep the subtree of the moves played."""
 
@@ -40,8 +43,9 @@ class SearchConfig:
     fpu_reduction: float = 0.2
     batch_size: int = 16
     rollout_weight: float = 0.5
-    dirichlet_alpha: float = 0.03 * 361 / 81
+    dirichlet_alpha: float = 0.03 * 361
     dirichlet_epsilon: float = 0.0
+    forced_playouts_k: float = 0.0
     node_limit: int = 1_000_000
     edges_per_node: int = 64
     reuse_tree: bool = True
@@ -54,6 +58,7 @@ class SearchConfig:
                   (0 <= self.rollout_weight <= 1, "rollout_weight must be within 0..1"),
                   (self.dirichlet_alpha > 0, "dirichlet_alpha must be positive"),
                   (0 <= self.dirichlet_epsilon <= 1, "dirichlet_epsilon must be within 0..1"),
+                  (self.forced_playouts_k >= 0, "forced_playouts_k must be at least 0"),
                   (self.node_limit >= 16, "node_limit must be at least 16"),
                   (self.edges_per_node >= 1, "edges_per_node must be at least 1"),
                   (self.seed >= 0, "seed must be at least 0")]
@@ -129,6 +134,7 @@ class MCTS:
         self._tree_tromp_taylor = False
         self.ownership_sum: np.ndarray | None = None
         self.ownership_count = 0
+        self.root_plan = np.empty(0, np.int64)  # see plan_root()
 
     # --- keeping the root in step with the game ---------------------------------------------
 
@@ -214,7 +220,7 @@ class MCTS:
         if self.config.dirichlet_epsilon <= 0:
             return
         edges = self.tree.edges(self.root)
-        noise = self.rng.dirichlet([self.config.dirichlet_alpha] * len(edges))
+        noise = self.rng.dirichlet([self.config.dirichlet_alpha / len(edges)] * len(edges))
         eps = self.config.dirichlet_epsilon
         self.tree.prior[edges.start:edges.stop] = (1 - eps) * self.tree.prior[edges.start:edges.stop] + eps * noise
 
@@ -270,7 +276,29 @@ class MCTS:
         return t.select_batch_nb(*tree.node_arrays, *tree.edge_arrays, tree.counts, self.root, game.board.array,
                                  game.consecutive_passes, want, config.c_puct, config.fpu_reduction,
                                  game.white_bonus(), game.territory_scoring, self.boards, self.nodes, self.colors,
-                                 self.tromp_taylor_ends)
+                                 self.tromp_taylor_ends, config.forced_playouts_k, self.root_plan)
+
+    def plan_root(self, edges: np.ndarray) -> None:
+        """The root move each descent of the next ``select`` takes: ``edges[i]``, an offset into
+        the root's edges (:meth:`root_edges`), for descent ``i``; -1 or beyond the plan: PUCT.
+        How a Gumbel root spends its simulations (:mod:`search.gumbel`)."""
+        self.root_plan = np.ascontiguousarray(edges, np.int64)
+
+    def root_value(self) -> float:
+        """The root's mean value from the side to move's view (-1..1; 0 before any visit)."""
+        n = int(self.tree.visits[self.root])
+        return -float(self.tree.value[self.root]) / n if n else 0.0
+
+    def root_edges(self) -> list[tuple[int, float, int, float]]:
+        """The root's moves in edge order: (point, prior, visits, Q from the mover's view or
+        nan when unvisited)."""
+        tree = self.tree
+        rows = []
+        for e in tree.edges(self.root):
+            c = int(tree.child[e])
+            n = int(tree.visits[c]) if c >= 0 else 0
+            rows.append((int(tree.move[e]), float(tree.prior[e]), n, float(tree.value[c]) / n if n else math.nan))
+        return rows
 
     def finish(self, game: GameState, count: int, priors: np.ndarray, values: np.ndarray) -> None:
         """Expand the gathered leaves with their priors and back their values up."""

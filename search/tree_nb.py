@@ -47,7 +47,7 @@ PENDING_END = 5
 MAX_DEPTH = 4096
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def new_node_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_move, counts, parent_index, color):
     """Allocate a node (or -1 when the pool is full, recorded in ``counts[2]``)."""
     index = counts[0]
@@ -66,21 +66,25 @@ def new_node_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_m
     return index
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_move,
                     move, prior, child, counts, root, root_board, root_passes, batch_size,
                     c_puct, fpu_reduction, white_bonus, territory, out_boards, out_nodes, out_to_move,
-                    exact_ends=False):
+                    exact_ends, forced_k, root_plan):
     """Descend ``batch_size`` times from ``root`` by PUCT with virtual loss. Leaves to evaluate
     go to ``out_*`` (their boards played out from ``root_board``) and are marked PENDING; a
     terminal leaf (two passes) is scored by the game's rules (``white_bonus``, ``territory``: see
     :func:`gogame.scoring_nb.rules_margin_nb`) and backed up at once. Stops early when a descent meets
     a PENDING leaf or the node pool is full. With ``exact_ends`` every game end is scored as the
-    stones stand, settled or not. Returns (leaves written, simulations finished)."""
+    stones stand, settled or not. At the root only: ``forced_k`` > 0 forces KataGo's playouts, a
+    child with fewer than ``sqrt(forced_k * prior * root visits)`` is taken first (self-play
+    exploration; the policy target prunes them again, :mod:`selfplay.targets`); ``root_plan[i]``
+    >= 0 makes descent ``i`` take the root's edge of that offset (a Gumbel root's sequential
+    halving), -1 leaves it to PUCT. Returns (leaves written, simulations finished)."""
     n_out = 0
     finished = 0
     path = np.empty(MAX_DEPTH, np.int64)
-    for _ in range(batch_size):
+    for descent in range(batch_size):
         board = out_boards[n_out]
         board[:] = root_board
         node = root
@@ -98,7 +102,10 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
             fpu = max(chooser_q - fpu_reduction, -1.0)
             best_score = -1e30
             best_edge = -1
-            for e in range(first_edge[node], first_edge[node] + num_edges[node]):
+            planned = depth == 0 and descent < root_plan.shape[0] and root_plan[descent] >= 0
+            if planned:
+                best_edge = first_edge[node] + root_plan[descent]
+            for e in range(first_edge[node], first_edge[node] + num_edges[node] if not planned else 0):
                 c = child[e]
                 n = 0
                 q = fpu
@@ -109,6 +116,8 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
                 score = q + c_puct * prior[e] * sqrt_total / (1 + n)
                 if c >= 0 and proven_loss_nb(state, visits, value, c):
                     score = -1e29  # a proven loss (an exactly scored end): taken only when nothing else is left
+                elif depth == 0 and forced_k > 0 and n < math.sqrt(forced_k * prior[e] * parent_visits):
+                    score = 1e20 + prior[e]  # a forced playout: the most probable starved child first
                 if score > best_score:
                     best_score = score
                     best_edge = e
@@ -148,13 +157,13 @@ def select_batch_nb(parent, visits, value, vloss, first_edge, num_edges, state, 
     return n_out, finished
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def proven_loss_nb(state, visits, value, node):
     """True when ``node`` is a game end scored exactly as a loss for the player who moved into it."""
     return state[node] == TERMINAL and visits[node] > 0 and value[node] <= -visits[node]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def settled_nb(board):
     """True when every empty point of ``board`` is surrounded by one colour only (no neutral
     point: Tromp-Taylor counting and counting after dead-stone removal agree)."""
@@ -168,7 +177,7 @@ def settled_nb(board):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def backup_nb(parent, visits, value, vloss, leaf, leaf_value):
     """Add one visit with ``leaf_value`` (from the view of the side to move at ``leaf``) to the
     path up to the root, negating at each level, and remove one virtual loss from each node."""
@@ -183,7 +192,7 @@ def backup_nb(parent, visits, value, vloss, leaf, leaf_value):
         node = parent[node]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, board, color, priors, allow_suicide,
               allowed):
     """Create the edges of ``node``: every empty point legal for ``color`` (simple ko) that is
@@ -228,7 +237,7 @@ def expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, bo
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def expand_and_backup_nb(parent, visits, value, vloss, first_edge, num_edges, state, move, prior, child, counts,
                          nodes, boards, colors, priors, values, allow_suicide):
     """Expand each evaluated leaf with its priors and back its value up (values: side to move's
@@ -244,7 +253,7 @@ def expand_and_backup_nb(parent, visits, value, vloss, first_edge, num_edges, st
         backup_nb(parent, visits, value, vloss, node, values[i])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def compact_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_move, move, prior, child, counts,
                root, new_arrays_parent, new_visits, new_value, new_vloss, new_first_edge, new_num_edges, new_state,
                new_to_move, new_move, new_prior, new_child, new_counts):
@@ -290,7 +299,7 @@ def compact_nb(parent, visits, value, vloss, first_edge, num_edges, state, to_mo
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rollout_mix_nb(boards, colors, white_bonus, territory, rng_state, values, weight, ownership, policy_weights):
     """AlphaGo's leaf evaluation: ``(1 - weight) * value + weight * z`` with z the result of one
     playout from each leaf (side to move's view), scored by the game's rules (``white_bonus``,

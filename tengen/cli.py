@@ -271,6 +271,50 @@ def _train_sl(args) -> int:
     return 0
 
 
+def _selfplay(args) -> int:
+    import numba
+    import torch
+    from tqdm import tqdm
+
+    from selfplay.config import SelfPlayConfig
+    from selfplay.run import open_store, run_selfplay
+    from tengen.wiring import selfplay_evaluator
+
+    config = _settings(args, SelfPlayConfig(), {"size": "size"})
+    if args.games < 1 or args.threads < 1:
+        raise ValueError(f"--games and --threads must be at least 1, got {args.games} and {args.threads}")
+    evaluator, meta, rollouts = selfplay_evaluator(args.weights, args.value_weights, args.device, config.seed)
+    open_store(Path(args.out), config, meta)  # an unwritable folder or other settings: said before any game
+    torch.set_num_threads(args.threads)
+    numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
+    bar = tqdm(total=args.games, unit="game", desc="self-play", file=sys.stderr, dynamic_ncols=True)
+    import time
+
+    started, positions = time.perf_counter(), [0]
+
+    def progress(record, finished: int) -> None:
+        positions[0] += record.positions
+        bar.n = finished
+        bar.set_postfix(positions=positions[0], positions_per_s=f"{positions[0] / (time.perf_counter() - started):.1f}")
+        bar.refresh()
+
+    if args.ray:
+        from selfplay.ray_cluster import run_selfplay_ray
+
+        summary = run_selfplay_ray(config, args.ray, Path(args.out), args.games, args.actors, args.weights,
+                                   args.value_weights, args.device, on_game=progress)
+    else:
+        summary = run_selfplay(config, evaluator, Path(args.out), args.games, args.threads, rollouts, meta,
+                               on_game=progress)
+    bar.close()
+    print(json.dumps(summary) if args.json else
+          f"{summary['games']} games, {summary['positions']} positions in {args.out}; Black won "
+          f"{summary['black_win_rate']:.1%}, {summary['mean_moves']:.1f} moves a game, {summary['resigned']} resigned, "
+          f"resignation false positives {summary['resign_false_positive_rate']} "
+          f"(of {summary['would_resign']} would-be resignations in {summary['no_resign_games']} no-resign games)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tengen", description="Tengen, an AlphaGo-style Go engine")
     subparsers = parser.add_subparsers(dest="command", required=True)
@@ -293,6 +337,21 @@ def build_parser() -> argparse.ArgumentParser:
                             '--chinese-rules" (default: the players\' own scores when they agree)')
     match.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     match.set_defaults(handler=_match)
+    selfplay = subparsers.add_parser("selfplay", help="search self-play games as training shards (resumable)")
+    selfplay.add_argument("--weights", metavar="PATH", help="policy (or dual) network; default: the bundled one")
+    selfplay.add_argument("--value-weights", metavar="PATH", help="value network (default: the bundled one with "
+                                                                  "the bundled policy)")
+    selfplay.add_argument("--size", type=int, help="board size (default 9)")
+    selfplay.add_argument("--games", type=int, required=True, help="games the run folder holds when done")
+    selfplay.add_argument("--out", required=True, help="the run folder (shards/, pending/, sgf/, selfplay.json)")
+    selfplay.add_argument("--threads", type=int, default=1, help="worker threads sharing one network owner")
+    selfplay.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    selfplay.add_argument("--ray", metavar="ADDRESS", help="run the workers as Ray actors on this cluster (or auto)")
+    selfplay.add_argument("--actors", type=int, default=2, help="Ray actors (with --ray; default 2)")
+    selfplay.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    _add_settings_options(selfplay, "selfplay.config.SelfPlayConfig, e.g. playouts.full_visits=200 root=gumbel "
+                                    "game.komi_stdev=0 search.c_puct=1.1")
+    selfplay.set_defaults(handler=_selfplay)
     data = subparsers.add_parser("data", help="make training data")
     data_kinds = data.add_subparsers(dest="data_kind", required=True)
     games = data_kinds.add_parser("games", help="expert games between GTP engines, as SGF (resumable, parallel)")

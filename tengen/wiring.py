@@ -142,6 +142,31 @@ def bench_evaluator(kind: str, weights: str | None, value_weights: str | None, d
     raise ValueError(f"unknown evaluator {kind!r}: expected network, uniform or rollout")
 
 
+def selfplay_evaluator(weights: str | None, value_weights: str | None, device: str, seed: int):
+    """(evaluator, metadata for the shards, rollout weights) for ``tengen selfplay``: the given
+    checkpoints, else the bundled SL policy and value networks; CheckpointError (a ValueError)
+    names a missing or mismatched file."""
+    if weights is None and value_weights is not None:
+        raise ValueError("--value-weights needs --weights (the policy it goes with)")
+    if weights is None:
+        if not BUNDLED_POLICY.is_file():
+            raise ValueError("no networks bundled: give --weights")
+        weights = str(BUNDLED_POLICY)
+        value_weights = str(BUNDLED_VALUE) if BUNDLED_VALUE.is_file() else None
+    policy, value, scope = load_networks(weights, value_weights)
+    evaluator = TorchEvaluator(policy, value, device=device, symmetry="random", seed=seed, **scope)
+    rollouts = RolloutPolicy.load(BUNDLED_ROLLOUT).weights if BUNDLED_ROLLOUT.is_file() else None
+    meta = {"weights": {"policy": str(weights), "value": value_weights,
+                        "policy_sha256": _sha256(weights), "value_sha256": _sha256(value_weights) if value_weights else None}}
+    return evaluator, meta, rollouts
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 __all__ = ["BUNDLED_POLICY", "BUNDLED_RL_POLICY", "BUNDLED_ROLLOUT", "BUNDLED_VALUE", "BUNDLED_WEIGHTS",
            "bench_evaluator", "build_engine", "build_searcher", "describe", "load_networks", "resolve_weights",
-           "rollout_policy"]
+           "rollout_policy", "selfplay_evaluator"]

@@ -271,8 +271,10 @@ class MCTS:
         self.colors = np.empty(self.config.batch_size, np.int64)
 
     def select(self, game: GameState, want: int) -> tuple[int, int]:
-        """Gather up to ``want`` leaves into ``boards/nodes/colors``: (leaves, terminal sims)."""
+        """Gather up to ``want`` (at most ``batch_size``) leaves into ``boards/nodes/colors``:
+        (leaves, terminal sims)."""
         tree, config = self.tree, self.config
+        want = min(want, self.boards.shape[0])  # the leaf buffers hold batch_size boards
         return t.select_batch_nb(*tree.node_arrays, *tree.edge_arrays, tree.counts, self.root, game.board.array,
                                  game.consecutive_passes, want, config.c_puct, config.fpu_reduction,
                                  game.white_bonus(), game.territory_scoring, self.boards, self.nodes, self.colors,

@@ -2,7 +2,8 @@
 network owner (:mod:`selfplay.inference`), finished games journaled and merged into shards
 (:mod:`selfplay.records`), resumable: a run folder asked for K games holds games 0..K-1 once done,
 and a restarted run plays only the ids it lacks (a game in progress at a kill is played again
-from its start, the same game, since game i draws from (seed, i)).
+from its start: the same komi, handicap and resignation draw, since game i draws those from
+(seed, i); its moves may differ, as the evaluator's own randomness is shared).
 """
 from __future__ import annotations
 

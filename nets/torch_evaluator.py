@@ -3,6 +3,7 @@ symmetries, half precision on CUDA and a position cache. Priors (B, size*size + 
 policy-index order then pass, values (B,) from the side to move's view."""
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -56,6 +57,7 @@ class TorchEvaluator:
         self.rng = np.random.default_rng(seed)
         self.cache_size = cache_size
         self.cache: OrderedDict[tuple, tuple[np.ndarray, float]] = OrderedDict()
+        self.cache_lock = threading.Lock()
 
     def value_applies(self, size: int, komi: float) -> bool:
         """Whether the value output means anything for this game: the network sees neither komi
@@ -107,19 +109,24 @@ class TorchEvaluator:
         priors = np.empty((len(batch), actions), np.float32)
         values = np.empty(len(batch), np.float32)
         keys = [self.key(batch.boards[i], batch.to_move[i]) for i in range(len(batch))]
-        missing = [i for i, key in enumerate(keys) if key not in self.cache]
-        for i, key in enumerate(keys):
-            if key in self.cache:
-                self.cache.move_to_end(key)
-                priors[i], values[i] = self.cache[key]
+        missing = []
+        with self.cache_lock:  # self-play's worker threads may share this evaluator
+            for i, key in enumerate(keys):
+                hit = self.cache.get(key)
+                if hit is None:
+                    missing.append(i)
+                else:
+                    self.cache.move_to_end(key)
+                    priors[i], values[i] = hit
         if missing:
             sub = LeafBatch(batch.boards[missing], batch.to_move[missing], batch.size, batch.komi, batch.territory)
             new_priors, new_values = self._forward(self.features(sub), batch.size)
             priors[missing], values[missing] = new_priors, new_values
-            for j, i in enumerate(missing):
-                self.cache[keys[i]] = (new_priors[j], float(new_values[j]))
-            while len(self.cache) > self.cache_size:
-                self.cache.popitem(last=False)
+            with self.cache_lock:
+                for j, i in enumerate(missing):
+                    self.cache[keys[i]] = (new_priors[j], float(new_values[j]))
+                while len(self.cache) > self.cache_size:
+                    self.cache.popitem(last=False)
         return priors, values
 
 

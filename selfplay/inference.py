@@ -119,4 +119,23 @@ class BatchingEvaluator:
             member.done.set()
 
 
-__all__ = ["BatchingEvaluator"]
+def joins_batches(evaluator: Evaluator, join: str) -> bool:
+    """Whether worker threads should share one network call (``join``: yes, no, or auto: on CUDA)."""
+    if join not in ("auto", "yes", "no"):
+        raise ValueError(f"join_batches is auto, yes or no, not {join!r}")
+    if join == "auto":
+        device = getattr(evaluator, "device", None)
+        return getattr(device, "type", "cpu") == "cuda"
+    return join == "yes"
+
+
+def network_owner(evaluator: Evaluator, threads: int, join: str) -> Evaluator:
+    """What ``threads`` workers call: a :class:`BatchingEvaluator` around ``evaluator`` when
+    they join their batches (and there is more than one), else ``evaluator`` itself, which
+    each worker then calls from its own thread (the evaluators here are safe for that)."""
+    if threads > 1 and joins_batches(evaluator, join):
+        return BatchingEvaluator(evaluator, threads)
+    return evaluator
+
+
+__all__ = ["BatchingEvaluator", "joins_batches", "network_owner"]

@@ -22,7 +22,7 @@ from gogame.features import feature_set
 from nets.evaluator import Evaluator
 
 from .config import SelfPlayConfig
-from .inference import BatchingEvaluator
+from .inference import BatchingEvaluator, network_owner
 from .records import GameRecord, ShardStore, read_sidecar
 from .worker import SelfPlayWorker
 
@@ -80,7 +80,7 @@ def run_selfplay(config: SelfPlayConfig, evaluator: Evaluator, out: Path, games:
             if on_game is not None:
                 on_game(record, count[0])
 
-    shared = BatchingEvaluator(evaluator, threads) if threads > 1 else evaluator
+    shared = network_owner(evaluator, threads, config.join_batches)
     stop = lambda: should_stop() or bool(errors)  # noqa: E731
     workers = [SelfPlayWorker(config, shared, next_id, finished_game, rollout_weights, stop) for _ in range(threads)]
 
@@ -102,7 +102,8 @@ def run_selfplay(config: SelfPlayConfig, evaluator: Evaluator, out: Path, games:
             thread.start()
         for thread in pool:
             thread.join()
-        shared.close()
+        if isinstance(shared, BatchingEvaluator):
+            shared.close()
     with store_lock:
         if not errors and not should_stop():
             store.merge(1)  # the last, partial shard

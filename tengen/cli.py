@@ -37,6 +37,20 @@ def _add_bench(subparsers) -> None:
     mcts.add_argument("--json", action="store_true")
     _add_settings_options(mcts, "tengen.bench.MctsBenchConfig, e.g. search.c_puct=2.0 search.fpu_reduction=0")
     mcts.set_defaults(handler=_bench_mcts)
+    selfplay = kinds.add_parser("selfplay", help="self-play simulations/s per thread count against the raw network "
+                                                  "speed at the same batch, same run")
+    selfplay.add_argument("--size", type=int, help="board size (default 9)")
+    selfplay.add_argument("--games", type=int, help="games per worker thread: selfplay.games_per_thread (default 8)")
+    selfplay.add_argument("--threads", help="worker thread counts to measure in turn, e.g. 1,2 (default 1,2)")
+    selfplay.add_argument("--visits", type=int, help="simulations per move (default 200)")
+    selfplay.add_argument("--seconds", type=float, help="timed seconds per thread count (default 20)")
+    selfplay.add_argument("--evaluator", choices=["network", "uniform", "rollout"], help="default network")
+    selfplay.add_argument("--weights", help="policy (or dual) checkpoint; default: the default NetConfig, random weights")
+    selfplay.add_argument("--value-weights", help="value network checkpoint (with --weights)")
+    selfplay.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the networks run (default auto)")
+    selfplay.add_argument("--json", action="store_true", help="one JSON object per thread count")
+    _add_settings_options(selfplay, "tengen.bench.SelfPlayBenchConfig, e.g. selfplay.search.batch_size=16")
+    selfplay.set_defaults(handler=_bench_selfplay)
 
 
 def _bench_rules(args) -> int:
@@ -189,6 +203,34 @@ def _bench_mcts(args) -> int:
     return 0
 
 
+def _bench_selfplay(args) -> int:
+    import numba
+    import torch
+
+    from tengen.bench import SelfPlayBenchConfig, selfplay_benchmark
+
+    config = _settings(args, SelfPlayBenchConfig(), {
+        "size": "selfplay.size", "games": "selfplay.games_per_thread", "threads": "threads", "visits": "visits",
+        "seconds": "seconds", "evaluator": "evaluator", "weights": "nets.weights",
+        "value_weights": "nets.value_weights", "device": "nets.device"})
+
+    def set_threads(count: int) -> None:
+        torch.set_num_threads(count)
+        numba.set_num_threads(min(count, numba.config.NUMBA_NUM_THREADS))
+
+    for figures in selfplay_benchmark(config, set_threads):
+        line = (f"{figures['size']}x{figures['size']} {figures['evaluator']} on {figures['device']}, "
+                f"{figures['threads']} thread(s) x {figures['games_per_thread']} games: "
+                f"{figures['sims_per_s']:,.0f} simulations/s, {figures['moves_per_s']:.1f} moves/s, "
+                f"{figures['games_per_s']:.2f} games/s, mean batch {figures['mean_batch']}")
+        if "ratio" in figures:
+            line += f", network alone {figures['nn_positions_per_s']:,.0f} positions/s, ratio {figures['ratio']:.2f}"
+        if "speedup" in figures:
+            line += f", {figures['speedup']:.2f}x the first"
+        _report(figures, line + f", peak {figures['peak_rss_mib']:.0f} MiB", args.json)
+    return 0
+
+
 def _data_games(args) -> int:
     from tqdm import tqdm
 
@@ -285,8 +327,12 @@ def _selfplay(args) -> int:
         raise ValueError(f"--games and --threads must be at least 1, got {args.games} and {args.threads}")
     evaluator, meta, rollouts = selfplay_evaluator(args.weights, args.value_weights, args.device, config.seed)
     open_store(Path(args.out), config, meta)  # an unwritable folder or other settings: said before any game
-    torch.set_num_threads(args.threads)
-    numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
+    from selfplay.inference import joins_batches
+
+    # joined: one network call for all workers, on every core; else each worker's own on one core
+    cores = args.threads if joins_batches(evaluator, config.join_batches) else 1
+    torch.set_num_threads(cores)
+    numba.set_num_threads(min(cores, numba.config.NUMBA_NUM_THREADS))
     bar = tqdm(total=args.games, unit="game", desc="self-play", file=sys.stderr, dynamic_ncols=True)
     import time
 

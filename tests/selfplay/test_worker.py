@@ -118,8 +118,10 @@ def test_games_draw_komi_and_handicap_per_game_and_record_the_rules():
     assert (again.komi, again.handicap) == (starts[7][0].komi, starts[7][0].handicap)
 
 
-def test_gumbel_self_play_records_improved_policies_and_plays_on_several_threads(tmp_path):
-    config = replace(TINY, root="gumbel", playouts=PlayoutCap(full_visits=16, cheap_visits=4, full_fraction=0.5))
+@pytest.mark.parametrize("join", ["no", "yes"])
+def test_gumbel_self_play_records_improved_policies_and_plays_on_several_threads(tmp_path, join):
+    config = replace(TINY, root="gumbel", playouts=PlayoutCap(full_visits=16, cheap_visits=4, full_fraction=0.5),
+                     join_batches=join)
     summary = run_selfplay(config, RolloutEvaluator(seed=2), tmp_path, games=4, threads=2)
     arrays, games = read_games(tmp_path)
     assert summary["games"] == 4 and sorted(g["game_id"] for g in games) == [0, 1, 2, 3]

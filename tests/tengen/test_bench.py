@@ -18,3 +18,14 @@ def test_bench_mcts(benchmark, evaluator, rollouts):
     figures = benchmark.pedantic(mcts_benchmark, args=(config,), rounds=1, iterations=1)
     benchmark.extra_info.update({k: v for k, v in figures.items() if k not in ("networks", "search")})
     assert figures["visits"] == visits
+
+
+@pytest.mark.parametrize("threads", [(1,), (1, 2)], ids=["one-thread", "one-and-two-threads"])
+def test_bench_selfplay(benchmark, threads):
+    from tengen.bench import SelfPlayBenchConfig, selfplay_benchmark
+
+    config = apply_settings(SelfPlayBenchConfig(), {"threads": threads, "seconds": 10.0, "nn_seconds": 2.0,
+                                                    "nets.device": "cpu"})
+    figures = benchmark.pedantic(selfplay_benchmark, args=(config, lambda n: None), rounds=1, iterations=1)
+    benchmark.extra_info["runs"] = figures
+    assert [f["threads"] for f in figures] == list(threads)

@@ -163,12 +163,14 @@ def unpack_planes(packed: np.ndarray, planes: int, size: int) -> np.ndarray:
 class ShardStore:
     """A run folder: ``shards/`` (merged shards), ``pending/`` (finished games not yet merged),
     ``sgf/`` (one SGF per game). Safe against kills at any point (see the module docstring);
-    not shared between writers except that many may :meth:`add` games of distinct ids."""
+    not shared between writers except that many may :meth:`add` games of distinct ids (those
+    open it with ``recover=False``: only the one merger may clean up)."""
 
     root: Path
     size: int
     planes: int
     meta: dict = field(default_factory=dict)
+    recover_on_open: bool = True
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
@@ -177,7 +179,8 @@ class ShardStore:
                 (self.root / folder).mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise OSError(f"cannot create the self-play folder {self.root / folder}: {error.strerror}") from error
-        self.recover()
+        if self.recover_on_open:
+            self.recover()
 
     @property
     def shard_dir(self) -> Path:

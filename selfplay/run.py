@@ -54,10 +54,10 @@ def open_store(out: Path, config: SelfPlayConfig, meta: dict) -> ShardStore:
 
 def run_selfplay(config: SelfPlayConfig, evaluator: Evaluator, out: Path, games: int, threads: int = 1,
                  rollout_weights: np.ndarray | None = None, meta: dict | None = None,
-                 on_game: Callable[[GameRecord, int], None] | None = None,
+                 on_game: Callable[[int, int, int], None] | None = None,
                  should_stop: Callable[[], bool] = lambda: False) -> dict:
-    """Play until ``out`` holds games 0..``games``-1; ``on_game(record, finished so far)`` after
-    each. Returns :func:`summarize` of the folder. An error in a worker stops the others and is
+    """Play until ``out`` holds games 0..``games``-1; ``on_game(game id, its positions,
+    finished so far)`` after each. Returns :func:`summarize` of the folder. An error in a worker stops the others and is
     raised here after every finished game is on disk."""
     if games < 1 or threads < 1:
         raise ValueError(f"games and threads must be at least 1, got {games} and {threads}")
@@ -78,7 +78,7 @@ def run_selfplay(config: SelfPlayConfig, evaluator: Evaluator, out: Path, games:
             store.merge(config.shard_games)
             count[0] += 1
             if on_game is not None:
-                on_game(record, count[0])
+                on_game(record.game_id, record.positions, count[0])
 
     shared = network_owner(evaluator, threads, config.join_batches)
     stop = lambda: should_stop() or bool(errors)  # noqa: E731

@@ -325,7 +325,11 @@ def _selfplay(args) -> int:
     config = _settings(args, SelfPlayConfig(), {"size": "size"})
     if args.games < 1 or args.threads < 1:
         raise ValueError(f"--games and --threads must be at least 1, got {args.games} and {args.threads}")
-    evaluator, meta, rollouts = selfplay_evaluator(args.weights, args.value_weights, args.device, config.seed)
+    if args.ray:  # a dead address is said before any network is loaded
+        from selfplay.ray_cluster import check_address
+
+        check_address(args.ray)
+    evaluator, meta, rollouts, files = selfplay_evaluator(args.weights, args.value_weights, args.device, config.seed)
     open_store(Path(args.out), config, meta)  # an unwritable folder or other settings: said before any game
     from selfplay.inference import joins_batches
 
@@ -338,17 +342,21 @@ def _selfplay(args) -> int:
 
     started, positions = time.perf_counter(), [0]
 
-    def progress(record, finished: int) -> None:
-        positions[0] += record.positions
+    def progress(game_id: int, played: int, finished: int) -> None:
+        positions[0] += played
         bar.n = finished
         bar.set_postfix(positions=positions[0], positions_per_s=f"{positions[0] / (time.perf_counter() - started):.1f}")
         bar.refresh()
 
     if args.ray:
-        from selfplay.ray_cluster import run_selfplay_ray
+        from functools import partial
 
-        summary = run_selfplay_ray(config, args.ray, Path(args.out), args.games, args.actors, args.weights,
-                                   args.value_weights, args.device, on_game=progress)
+        from selfplay.ray_cluster import run_selfplay_ray
+        from tengen.wiring import selfplay_evaluator_from
+
+        factory = partial(selfplay_evaluator_from, device=args.device, seed=config.seed)
+        summary = run_selfplay_ray(config, args.ray, Path(args.out), args.games, args.actors, factory, files, meta,
+                                   device=evaluator.device.type, on_game=progress)
     else:
         summary = run_selfplay(config, evaluator, Path(args.out), args.games, args.threads, rollouts, meta,
                                on_game=progress)

@@ -142,10 +142,9 @@ def bench_evaluator(kind: str, weights: str | None, value_weights: str | None, d
     raise ValueError(f"unknown evaluator {kind!r}: expected network, uniform or rollout")
 
 
-def selfplay_evaluator(weights: str | None, value_weights: str | None, device: str, seed: int):
-    """(evaluator, metadata for the shards, rollout weights) for ``tengen selfplay``: the given
-    checkpoints, else the bundled SL policy and value networks; CheckpointError (a ValueError)
-    names a missing or mismatched file."""
+def selfplay_weight_files(weights: str | None, value_weights: str | None) -> dict[str, str]:
+    """The network files of ``tengen selfplay``: the given checkpoints, else the bundled SL
+    policy and value networks ({"policy": path, "value": path}, value left out when none)."""
     if weights is None and value_weights is not None:
         raise ValueError("--value-weights needs --weights (the policy it goes with)")
     if weights is None:
@@ -153,12 +152,25 @@ def selfplay_evaluator(weights: str | None, value_weights: str | None, device: s
             raise ValueError("no networks bundled: give --weights")
         weights = str(BUNDLED_POLICY)
         value_weights = str(BUNDLED_VALUE) if BUNDLED_VALUE.is_file() else None
-    policy, value, scope = load_networks(weights, value_weights)
+    return {"policy": str(weights), **({"value": str(value_weights)} if value_weights else {})}
+
+
+def selfplay_evaluator_from(files: dict[str, str], device: str = "auto", seed: int = 0):
+    """(evaluator, rollout weights or None) from ``files`` (:func:`selfplay_weight_files`);
+    module-level so that Ray can ship it to its actors. CheckpointError (a ValueError) names a
+    missing or mismatched file."""
+    policy, value, scope = load_networks(files["policy"], files.get("value"))
     evaluator = TorchEvaluator(policy, value, device=device, symmetry="random", seed=seed, **scope)
     rollouts = RolloutPolicy.load(BUNDLED_ROLLOUT).weights if BUNDLED_ROLLOUT.is_file() else None
-    meta = {"weights": {"policy": str(weights), "value": value_weights,
-                        "policy_sha256": _sha256(weights), "value_sha256": _sha256(value_weights) if value_weights else None}}
-    return evaluator, meta, rollouts
+    return evaluator, rollouts
+
+
+def selfplay_evaluator(weights: str | None, value_weights: str | None, device: str, seed: int):
+    """(evaluator, metadata for the shards, rollout weights, network files) for ``tengen selfplay``."""
+    files = selfplay_weight_files(weights, value_weights)
+    evaluator, rollouts = selfplay_evaluator_from(files, device, seed)
+    meta = {"weights": {name: {"path": path, "sha256": _sha256(path)} for name, path in files.items()}}
+    return evaluator, meta, rollouts, files
 
 
 def _sha256(path: str) -> str:
@@ -169,4 +181,4 @@ def _sha256(path: str) -> str:
 
 __all__ = ["BUNDLED_POLICY", "BUNDLED_RL_POLICY", "BUNDLED_ROLLOUT", "BUNDLED_VALUE", "BUNDLED_WEIGHTS",
            "bench_evaluator", "build_engine", "build_searcher", "describe", "load_networks", "resolve_weights",
-           "rollout_policy", "selfplay_evaluator"]
+           "rollout_policy", "selfplay_evaluator", "selfplay_evaluator_from", "selfplay_weight_files"]

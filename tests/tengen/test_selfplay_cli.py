@@ -72,3 +72,11 @@ def test_an_unwritable_folder_and_a_folder_of_other_settings_are_refused_before_
     other = selfplay(out, 2, "--set", "playouts.full_visits=32")
     assert other.returncode == 2 and "other settings (playouts differ)" in other.stderr
     assert {p.name: p.read_bytes() for p in (out / "shards").iterdir()} == shards
+
+
+def test_a_ray_address_that_does_not_answer_is_refused_and_plain_self_play_never_imports_ray(tmp_path):
+    dead = selfplay(tmp_path / "run", 1, "--ray", "127.0.0.1:9")
+    assert dead.returncode == 2 and "no Ray cluster answers at 127.0.0.1:9" in dead.stderr
+    assert not (tmp_path / "run").exists()
+    code = "import sys, selfplay.run, selfplay.worker, tengen.cli; assert 'ray' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0

@@ -46,7 +46,7 @@ def selfplay_speed(config: SelfPlayConfig, evaluator: Evaluator, threads: int, s
     warm = SelfPlayWorker(replace(config, games_per_thread=1), evaluator, next_id, on_game, rollout_weights)
     warm.slots.append(warm._open())
     for _ in range(3):
-        warm._round()
+        warm._round(warm.slots)
     finished[0] = 0
     shared = network_owner(evaluator, threads, config.join_batches)
     deadline = [0.0]

@@ -52,12 +52,21 @@ class BatchingEvaluator:
         return self.inner.value_applies(size, komi)
 
     def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
+        return self.result(self.submit(batch))
+
+    def submit(self, batch: LeafBatch) -> _Request:
+        """Queue ``batch`` and return at once: a worker does other tree work meanwhile (double
+        buffering) and collects the answer with :meth:`result`."""
         request = _Request(batch)
         with self._lock:
             if self._closed:
                 raise RuntimeError("the batching evaluator is closed")
             self._queue.append(request)
             self._lock.notify_all()
+        return request
+
+    def result(self, request: _Request) -> tuple[np.ndarray, np.ndarray]:
+        """(priors, values) of a submitted batch, waiting for them; the evaluator's error if it failed."""
         request.done.wait()
         if request.error is not None:
             raise request.error
@@ -131,9 +140,10 @@ def joins_batches(evaluator: Evaluator, join: str) -> bool:
 
 def network_owner(evaluator: Evaluator, threads: int, join: str) -> Evaluator:
     """What ``threads`` workers call: a :class:`BatchingEvaluator` around ``evaluator`` when
-    they join their batches (and there is more than one), else ``evaluator`` itself, which
-    each worker then calls from its own thread (the evaluators here are safe for that)."""
-    if threads > 1 and joins_batches(evaluator, join):
+    they join their batches (even one worker then double-buffers its games against it), else
+    ``evaluator`` itself, which each worker calls from its own thread (the evaluators here are
+    safe for that)."""
+    if joins_batches(evaluator, join):
         return BatchingEvaluator(evaluator, threads)
     return evaluator
 

@@ -114,6 +114,7 @@ class SelfPlayWorker:
         self.features = feature_set(config.feature_set)
         self.cheap_search = replace(config.search, dirichlet_epsilon=0.0, forced_playouts_k=0.0)
         self.komi_blind = bool(getattr(evaluator, "komi_blind", False))
+        self.asynchronous = hasattr(evaluator, "submit")  # a network owner: submit(batch), later result(handle)
         self.simulations = 0
         self.moves = 0
         self.evaluations = 0
@@ -239,12 +240,12 @@ class SelfPlayWorker:
 
     # --- the rounds ----------------------------------------------------------------------------
 
-    def _round(self) -> None:
-        """One selection over every game's tree, one evaluator call per scoring group, expansion
-        and backup; moves and games that are complete are finished."""
+    def _gather(self, slots: list[_Slot]) -> tuple[list, dict[int, int]]:
+        """Select every game's leaves (starting moves where needed); the leaves grouped by
+        scoring (one network call each) and each game's simulations of this round."""
         pending: list[tuple[_Slot, int]] = []
         round_sims: dict[int, int] = {}
-        for slot in self.slots:
+        for slot in slots:
             if not slot.searching:
                 self._start_move(slot)
             want = min(self.config.search.batch_size, slot.target - slot.done)
@@ -266,42 +267,92 @@ class SelfPlayWorker:
             key = (game.size, game.territory_scoring) if self.komi_blind else (
                 game.size, game.white_bonus(), game.territory_scoring)
             groups.setdefault(key, []).append((slot, count))
-        for members in groups.values():
+        return list(groups.values()), round_sims
+
+    def _submit(self, groups: list) -> list:
+        """Hand each group's leaves to the evaluator: asynchronously where it can take them so
+        (:meth:`selfplay.inference.BatchingEvaluator.submit`), else evaluated now."""
+        submitted = []
+        for members in groups:
             first = members[0][0]
             boards = np.concatenate([s.search.boards[:c] for s, c in members])
             colors = np.concatenate([s.search.colors[:c] for s, c in members])
-            priors, values = self.evaluator.evaluate_batch(LeafBatch.for_game(first.game, boards.copy(), colors))
+            batch = LeafBatch.for_game(first.game, boards, colors)
+            answer = self.evaluator.submit(batch) if self.asynchronous else self.evaluator.evaluate_batch(batch)
             self.evaluations += 1
             self.leaves += len(boards)
+            submitted.append((members, boards, colors, answer))
+        return submitted
+
+    def _complete(self, slots: list[_Slot], submitted: list, round_sims: dict[int, int]) -> None:
+        """Expand and back up the evaluated leaves; finish the moves and games that are done."""
+        for members, boards, colors, answer in submitted:
+            priors, values = self.evaluator.result(answer) if self.asynchronous else answer
             offset = 0
             for slot, count in members:
                 part = slice(offset, offset + count)
-                mixed = slot.search._mix_rollouts(slot.game, boards[part], colors[part], values[part])
+                mixed = slot.search._mix_rollouts(slot.game, boards[part].copy(), colors[part], values[part])
                 slot.search.finish(slot.game, count, priors[part], mixed)
                 offset += count
                 slot.done += count
                 self.simulations += count
-        for slot in self.slots:
+        for slot in slots:
             if slot.gumbel is not None and round_sims.get(id(slot)):
                 slot.gumbel.update(slot.search.root_edges(), round_sims[id(slot)])
-        for slot in list(self.slots):
+        for slot in list(slots):
             if slot.searching and (slot.done >= slot.target or slot.search.tree.counts[2]):
                 self._finish_move(slot)
                 if self._is_finished(slot):
                     self.on_game(self._record(slot))
-                    self.slots.remove(slot)
+                    slots.remove(slot)
+
+    def _round(self, slots: list[_Slot]) -> None:
+        """One selection over every game's tree, one evaluator call per scoring group, expansion
+        and backup; moves and games that are complete are finished."""
+        groups, round_sims = self._gather(slots)
+        self._complete(slots, self._submit(groups), round_sims)
+
+    def _fill(self, slots: list[_Slot], count: int) -> None:
+        while len(slots) < count:
+            slot = self._open()
+            if slot is None:
+                return
+            slots.append(slot)
 
     def run(self) -> None:
-        """Play until ``next_id`` runs dry and every game is finished, or ``should_stop()``."""
+        """Play until ``next_id`` runs dry and every game is finished, or ``should_stop()``.
+        With an evaluator that takes batches asynchronously (a network owner on a GPU), the
+        games are searched in two halves, double-buffered: one half's tree work runs while the
+        other half's leaves are being evaluated."""
+        if self.asynchronous and self.config.games_per_thread >= 2:
+            self._run_double_buffered()
+            return
         while not self.should_stop():
-            while len(self.slots) < self.config.games_per_thread:
-                slot = self._open()
-                if slot is None:
-                    break
-                self.slots.append(slot)
+            self._fill(self.slots, self.config.games_per_thread)
             if not self.slots:
                 return
-            self._round()
+            self._round(self.slots)
 
+    def _run_double_buffered(self) -> None:
+        half = self.config.games_per_thread // 2
+        halves: list[list[_Slot]] = [[], []]
+        in_flight: list = [None, None]
+        turn = 0
+        while True:
+            stopping = self.should_stop()
+            if not stopping:
+                self._fill(halves[turn], half if turn == 0 else self.config.games_per_thread - half)
+                if halves[turn]:
+                    groups, round_sims = self._gather(halves[turn])
+                    in_flight[turn] = (self._submit(groups), round_sims)
+            other = 1 - turn
+            if in_flight[other] is not None:
+                submitted, round_sims = in_flight[other]
+                in_flight[other] = None
+                self._complete(halves[other], submitted, round_sims)
+            if in_flight[turn] is None and in_flight[other] is None and (stopping or not any(halves)):
+                self.slots = halves[0] + halves[1]
+                return
+            turn = other
 
 __all__ = ["SelfPlayWorker", "start_game", "final_targets"]

@@ -81,7 +81,6 @@ def test_an_evaluator_error_reaches_every_waiting_worker():
 
 def test_workers_share_one_owner_only_where_batches_are_joined():
     inner = RowEvaluator()
-    assert network_owner(inner, 1, "yes") is inner
     assert network_owner(inner, 2, "no") is inner
     assert network_owner(inner, 2, "auto") is inner  # no CUDA device: each worker calls it itself
     joined = network_owner(inner, 2, "yes")
@@ -90,3 +89,35 @@ def test_workers_share_one_owner_only_where_batches_are_joined():
     assert not joins_batches(inner, "auto") and joins_batches(inner, "yes")
     with pytest.raises(ValueError, match="join_batches"):
         joins_batches(inner, "sometimes")
+
+
+def test_a_worker_double_buffers_its_games_against_an_asynchronous_owner():
+    from dataclasses import replace
+
+    from nets.evaluator import UniformEvaluator
+    from selfplay.worker import SelfPlayWorker
+    from tests.selfplay.test_worker import TINY
+
+    class Recording(UniformEvaluator):
+        """An owner that answers later: records when batches go in and answers come out."""
+
+        def __init__(self):
+            self.events = []
+
+        def submit(self, batch):
+            self.events.append("submit")
+            return self.evaluate_batch(batch)
+
+        def result(self, answer):
+            self.events.append("result")
+            return answer
+
+    owner = Recording()
+    ids = iter(range(4))
+    finished = []
+    worker = SelfPlayWorker(replace(TINY, games_per_thread=4, max_moves=20), owner, lambda: next(ids, None), finished.append)
+    worker.run()
+    assert sorted(r.game_id for r in finished) == [0, 1, 2, 3]
+    # the second half's leaves go out before the first half's answers are taken: overlap
+    assert owner.events[:3] == ["submit", "submit", "result"]
+    assert owner.events.count("submit") == owner.events.count("result")

@@ -8,6 +8,10 @@ set                       planes  contents
 ``history17``             17      own / opponent stones now and 7 positions back (16 planes, most
                                   recent first, empty before the game began), then ones when Black
                                   is to move (the AlphaGo Zero input)
+``zero50``                50      ``alphago49`` plus the komi plane: the points the side to move
+                                  gets at the end (komi and handicap compensation, negative for
+                                  Black) divided by ``KOMI_SCALE``, so that value and score
+                                  learn any komi (KataGo's practice)
 ========================  ======  ==================================================================
 
 Every set is computed from the side to move's view; arrays are float32 ``(planes, size, size)``.
@@ -25,6 +29,12 @@ from .features_nb import ALPHAGO_PLANES, alphago_planes_nb, stone_planes_nb
 from .game import GameState
 
 HISTORY_POSITIONS = 8
+KOMI_SCALE = 15.0
+
+
+def komi_plane_value(white_bonus: float, to_move: int) -> float:
+    """The komi plane's value: the side to move's end-of-game bonus, scaled."""
+    return (white_bonus if to_move != BLACK else -white_bonus) / KOMI_SCALE
 
 
 def _alphago48(game: GameState, out: np.ndarray) -> None:
@@ -34,6 +44,11 @@ def _alphago48(game: GameState, out: np.ndarray) -> None:
 def _alphago49(game: GameState, out: np.ndarray) -> None:
     alphago_planes_nb(game.board.array, game.to_move, out)
     out[ALPHAGO_PLANES] = 1.0 if game.to_move == BLACK else 0.0
+
+
+def _zero50(game: GameState, out: np.ndarray) -> None:
+    _alphago49(game, out)
+    out[ALPHAGO_PLANES + 1] = komi_plane_value(game.white_bonus(), game.to_move)
 
 
 def _history17(game: GameState, out: np.ndarray) -> None:
@@ -70,7 +85,8 @@ class FeatureSet:
 FEATURES_ALPHAGO_48 = FeatureSet("alphago48", 48, _alphago48)
 FEATURES_ALPHAGO_49 = FeatureSet("alphago49", 49, _alphago49)
 FEATURES_HISTORY_17 = FeatureSet("history17", 17, _history17)
-FEATURE_SETS = {fs.name: fs for fs in (FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49, FEATURES_HISTORY_17)}
+FEATURES_ZERO_50 = FeatureSet("zero50", 50, _zero50)
+FEATURE_SETS = {fs.name: fs for fs in (FEATURES_ALPHAGO_48, FEATURES_ALPHAGO_49, FEATURES_HISTORY_17, FEATURES_ZERO_50)}
 
 
 def feature_set(name: str) -> FeatureSet:

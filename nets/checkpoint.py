@@ -48,6 +48,7 @@ def save_checkpoint(path: str | Path, model: torch.nn.Module, info: CheckpointIn
         "net_config": json.dumps(info.config.to_dict()),
         "feature_set": info.config.feature_set,
         "board_sizes": json.dumps(list(info.board_sizes)),
+        "heads": json.dumps(list(info.config.heads)),  # what the network outputs; older files: from the kind
         "step": str(info.step),
         "provenance": json.dumps(info.provenance),
     }

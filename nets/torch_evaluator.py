@@ -10,8 +10,8 @@ import numpy as np
 import torch
 
 from gogame import board_nb as nb
-from gogame.features import FEATURE_SETS
-from gogame.features_nb import alphago_planes_batch_nb
+from gogame.features import FEATURE_SETS, komi_plane_value
+from gogame.features_nb import ALPHAGO_PLANES, alphago_planes_batch_nb
 from gogame.symmetry import inverse, policy_index_map, transform_array
 
 from .config import NetConfig
@@ -41,17 +41,21 @@ class TorchEvaluator:
         self.policy = policy.to(self.device, self.dtype).eval()
         self.value = None if value is None else value.to(self.device, self.dtype).eval()
         self.dual = policy.config.kind == "dual"
-        self.has_value = self.dual or value is not None
+        self.zero = policy.config.kind == "zero"
+        self.has_value = self.dual or self.zero or value is not None
         # the alphago feature sets carry no komi: batches of any komi may be joined (see
-        # selfplay.inference); value_applies says where the value itself holds
-        self.komi_blind = True
+        # selfplay.inference); value_applies says where the value itself holds. A zero network
+        # reads komi: its batches must not be joined across komi
+        self.komi_blind = not self.zero
         self.value_board_sizes = value_board_sizes
         self.value_komi = value_komi
         configs = [policy.config] + ([value.config] if value is not None else [])
-        self.colour_plane = any(c.feature_set == "alphago49" for c in configs)
-        self.planes = FEATURE_SETS["alphago49" if self.colour_plane else "alphago48"].planes
-        if any(c.feature_set not in ("alphago48", "alphago49") for c in configs):
-            raise ValueError("TorchEvaluator reads the alphago48/alphago49 feature sets")
+        self.colour_plane = any(c.feature_set in ("alphago49", "zero50") for c in configs)
+        self.komi_plane = any(c.feature_set == "zero50" for c in configs)
+        name = "zero50" if self.komi_plane else ("alphago49" if self.colour_plane else "alphago48")
+        self.planes = FEATURE_SETS[name].planes
+        if any(c.feature_set not in ("alphago48", "alphago49", "zero50") for c in configs):
+            raise ValueError("TorchEvaluator reads the alphago48, alphago49 and zero50 feature sets")
         self.planes_for = {id(m): m.config.input_planes for m in (self.policy, self.value) if m is not None}
         self.symmetry = symmetry
         self.rng = np.random.default_rng(seed)
@@ -77,6 +81,9 @@ class TorchEvaluator:
     def features(self, batch: LeafBatch) -> np.ndarray:
         planes = np.zeros((len(batch), self.planes, batch.size, batch.size), np.float32)
         alphago_planes_batch_nb(batch.boards, batch.to_move, planes, self.colour_plane)
+        if self.komi_plane:
+            for i, color in enumerate(batch.to_move):
+                planes[i, ALPHAGO_PLANES + 1] = komi_plane_value(batch.komi, int(color))
         return planes
 
     @torch.inference_mode()
@@ -87,7 +94,12 @@ class TorchEvaluator:
         values = np.zeros(planes.shape[0], np.float32)
         for k in symmetries:
             x = torch.from_numpy(np.ascontiguousarray(transform_array(planes, k))).to(self.device, self.dtype)
-            if self.dual:
+            if self.zero:
+                heads = self.policy(x)
+                logits = heads["policy"]
+                wdl = torch.softmax(heads["value"].float(), dim=1)
+                value = wdl[:, 0] - wdl[:, 1]  # win minus loss, draws count half each way
+            elif self.dual:
                 logits, value, _ownership = self.policy(x[:, : self.planes_for[id(self.policy)]])
             else:
                 logits = self.policy(x[:, : self.planes_for[id(self.policy)]])
@@ -109,6 +121,8 @@ class TorchEvaluator:
         priors = np.empty((len(batch), actions), np.float32)
         values = np.empty(len(batch), np.float32)
         keys = [self.key(batch.boards[i], batch.to_move[i]) for i in range(len(batch))]
+        if self.komi_plane:  # the network reads komi: the same stones under another komi are another input
+            keys = [key + (batch.komi,) for key in keys]
         missing = []
         with self.cache_lock:  # self-play's worker threads may share this evaluator
             for i, key in enumerate(keys):

@@ -103,7 +103,7 @@ class SelfPlayConfig:
     games_per_thread: int = 8
     max_moves: int = 0
     shard_games: int = 64
-    feature_set: Literal["alphago48", "alphago49"] = "alphago48"
+    feature_set: Literal["alphago48", "alphago49", "zero50"] = "alphago48"
     ownership_playouts: int = 400
     seed: int = 0
     join_batches: Literal["auto", "yes", "no"] = "auto"

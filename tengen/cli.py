@@ -297,6 +297,32 @@ def _train_value(args) -> int:
     return 0
 
 
+def _train_zero(args) -> int:
+    from tqdm import tqdm
+
+    from training.zero import ZeroConfig, run_zero
+
+    config = _settings(args, ZeroConfig(), {})
+    bar = tqdm(total=config.generations, unit="generation", desc="zero", file=sys.stderr, dynamic_ncols=True)
+
+    def progress(kind: str, figures: dict) -> None:
+        if kind == "generation":
+            bar.n = figures["generation"]
+            bar.set_postfix(games=figures["games"], positions=figures["positions"], reuse=figures["reuse"],
+                            policy_loss=figures["policy_loss"], value_loss=figures["value_loss"])
+        elif kind == "game":
+            bar.set_postfix(generation=figures["generation"] + 1, games=f"{figures['games']}/{figures['of']}")
+        else:
+            bar.set_postfix(generation=figures["generation"] + 1, step=f"{figures['step']}/{figures['of']}",
+                            loss=f"{figures['loss']:.3f}")
+        bar.refresh()
+
+    row = run_zero(config, progress)
+    bar.close()
+    print(json.dumps(row))
+    return 0
+
+
 def _train_sl(args) -> int:
     from tqdm import tqdm
 
@@ -442,7 +468,11 @@ def build_parser() -> argparse.ArgumentParser:
              "sl=runs/sl/policy.safetensors estimator=advantage iterations=200"),
             ("value", _train_value, "training.value.ValueConfig",
              "value data (SL to move U, one random move, RL to the end) and value network regression, Monte Carlo "
-             "or TD(lambda) (resumes a killed run)", "sl=... rl=... games=5000 td_lambda=0.8")):
+             "or TD(lambda) (resumes a killed run)", "sl=... rl=... games=5000 td_lambda=0.8"),
+            ("zero", _train_zero, "training.zero.ZeroConfig",
+             "the self-improvement loop: search self-play, then the four-headed network learns from a window of it, "
+             "generation after generation (resumes a killed run)",
+             "out=runs/zero generations=20 selfplay.size=9 selfplay.playouts.full_visits=200")):
         stage = stages.add_parser(name, help=help_text)
         _add_settings_options(stage, f"{config}, e.g. {example}")
         stage.set_defaults(handler=handler)

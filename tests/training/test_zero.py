@@ -1,0 +1,154 @@
+"""The self-improvement loop: the four-headed network, its targets under symmetry, its losses,
+and a 5x5 loop killed in self-play and in training that resumes losing nothing finished and never
+training past its reuse bound."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from gogame.game import GameState
+from gogame.rules import Rules
+from nets.checkpoint import load_checkpoint, read_metadata
+from nets.config import NetConfig
+from nets.evaluator import LeafBatch
+from nets.models import build_network
+from nets.torch_evaluator import TorchEvaluator
+from selfplay.records import read_games
+from training.zero import ZeroShape, training_batch, zero_losses
+
+
+def one_position_arrays(size: int, point_index: int) -> dict:
+    """A one-row shard: plane 0 marks ``point_index``, the policy target is that point, the
+    ownership is +1 there only (Black to move)."""
+    planes = np.zeros((1, 50, size, size), bool)
+    planes[0, 0].flat[point_index] = True
+    policy = np.zeros((1, size * size + 1), np.float32)
+    policy[0, point_index] = 1.0
+    ownership = np.zeros((1, size, size), np.int8)
+    ownership[0].flat[point_index] = 1
+    return {"planes": np.packbits(planes.reshape(1, -1), axis=1), "policy": policy, "ownership": ownership,
+            "to_move": np.array([1], np.int8), "outcome": np.array([1.0], np.float32),
+            "full_search": np.array([True]), "score": np.array([2.5], np.float32)}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_targets_turn_with_the_planes_under_every_symmetry(seed):
+    size, point = 5, 7  # row 1, column 2: no symmetry keeps it in place... except some
+    batch = training_batch(one_position_arrays(size, point), np.zeros(4, np.int64), size, np.random.default_rng(seed))
+    for row in range(4):
+        marked = int(np.flatnonzero(batch["planes"][row, 0].numpy().reshape(-1))[0])
+        assert int(batch["policy"][row].argmax()) == marked
+        assert int(np.flatnonzero(batch["ownership"][row].numpy().reshape(-1) > 0)[0]) == marked
+    assert batch["value"].tolist() == [0] * 4 and batch["score"].tolist() == [2.5] * 4
+
+
+def test_white_to_move_sees_ownership_score_and_value_from_its_side():
+    arrays = one_position_arrays(5, 0)
+    arrays["to_move"] = np.array([2], np.int8)
+    arrays["outcome"] = np.array([-1.0], np.float32)
+    batch = training_batch(arrays, np.zeros(1, np.int64), 5, np.random.default_rng(0))
+    assert batch["value"].tolist() == [1] and batch["score"].tolist() == [-2.5]
+    assert batch["ownership"].sum() == -1
+
+
+def test_losses_prefer_the_truth_and_ignore_the_policy_of_cheap_searches():
+    arrays = one_position_arrays(5, 3)
+    batch = training_batch(arrays, np.zeros(2, np.int64), 5, np.random.default_rng(1))
+    right = {"policy": torch.full((2, 26), -10.0), "value": torch.tensor([[5.0, -5, -5]] * 2),
+             "ownership": batch["ownership"].clone(), "score": torch.tensor([[2.5, 0.0]] * 2)}
+    for row in range(2):  # each row under its own symmetry
+        right["policy"][row, int(batch["policy"][row].argmax())] = 10.0
+    wrong = {"policy": torch.zeros((2, 26)), "value": torch.tensor([[-5.0, 5, -5]] * 2),
+             "ownership": -batch["ownership"], "score": torch.tensor([[-20.0, 0.0]] * 2)}
+    good, bad = zero_losses(right, batch), zero_losses(wrong, batch)
+    assert all(good[name] < bad[name] for name in good)
+    batch["policy_mask"][:] = 0.0  # cheap searches: no policy target
+    assert float(zero_losses(wrong, batch)["policy"]) == 0.0
+
+
+def test_the_zero_network_has_four_heads_reads_komi_and_says_so_in_its_checkpoint(tmp_path):
+    config = ZeroShape(filters=8, blocks=2, value_hidden=8).network()
+    torch.manual_seed(0)
+    net = build_network(config).eval()
+    assert config.heads == ("policy", "value", "ownership", "score")
+    game = GameState(5, Rules(komi=0.5))
+    evaluator = TorchEvaluator(net, device="cpu", symmetry="none", cache_size=0)
+    boards = np.stack([game.board.array])
+    _, low = evaluator.evaluate_batch(LeafBatch(boards, np.array([1]), 5, 0.5))
+    _, high = evaluator.evaluate_batch(LeafBatch(boards, np.array([1]), 5, 30.5))
+    assert low[0] != high[0] and -1 <= low[0] <= 1  # komi is an input
+    assert not evaluator.komi_blind and evaluator.value_applies(5, 99.5)
+    from nets.checkpoint import CheckpointInfo, save_checkpoint
+
+    save_checkpoint(tmp_path / "z.safetensors", net, CheckpointInfo(config, (5,)))
+    assert json.loads(read_metadata(tmp_path / "z.safetensors")["heads"]) == list(config.heads)
+    loaded, info = load_checkpoint(tmp_path / "z.safetensors")
+    assert info.config == config
+    with pytest.raises(ValueError, match="zero50"):
+        NetConfig(kind="zero", feature_set="alphago48")
+
+
+SETTINGS = ["generations=3", "games_per_generation=3", "steps_per_generation=12", "selfplay.size=5",
+            "selfplay.playouts.full_visits=16", "selfplay.playouts.cheap_visits=6", "optimizer.batch_size=16",
+            "selfplay.games_per_thread=3", "selfplay.ownership_playouts=30", "selfplay.max_moves=30",
+            "net.filters=8", "net.blocks=2", "net.value_hidden=8", "device=cpu", "max_reuse=2"]
+
+
+def zero_command(out):
+    return [sys.executable, "-m", "tengen", "train", "zero", "--set", f"out={out}",
+            *[arg for setting in SETTINGS for arg in ("--set", setting)]]
+
+
+def kill_when(out, condition, timeout=300):
+    process = subprocess.Popen(zero_command(out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    assert process.poll() is None, "the loop ended before the kill"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def games_on_disk(out) -> int:
+    folder = out / "selfplay" / "sgf"
+    return len(list(folder.glob("*.sgf"))) if folder.is_dir() else 0
+
+
+def generations_done(out) -> int:
+    return len(list((out / "generations").glob("gen-*.safetensors"))) if (out / "generations").is_dir() else 0
+
+
+def test_the_loop_killed_in_self_play_and_in_training_resumes_losing_nothing(tmp_path):
+    out = tmp_path / "zero"
+    kill_when(out, lambda: games_on_disk(out) >= 4)  # generation 2's self-play is under way: kill a worker
+    finished = games_on_disk(out)
+    assert generations_done(out) == 1 and 4 <= finished < 6
+    # learner: kill once generation 2's games are all in and its network is not yet written
+    kill_when(out, lambda: games_on_disk(out) >= 6 and (out / "selfplay" / "shards").is_dir()
+              and not any(p.name.startswith("game-") for p in (out / "selfplay" / "pending").iterdir())
+              and generations_done(out) == 1)
+    done = subprocess.run(zero_command(out), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader((out / "log.csv").open()))
+    assert [int(r["generation"]) for r in rows] == [1, 2, 3]
+    for row in rows:
+        assert float(row["reuse"]) <= 2.0  # never more samples than max_reuse per position produced
+        assert int(row["games"]) == 3 * int(row["generation"])
+    _, games = read_games(out / "selfplay")
+    assert sorted(g["game_id"] for g in games) == list(range(9))  # every game once
+    state = json.loads(read_metadata(out / "training-state.safetensors", "training state")["extra"])
+    assert state == {"generation": 3, "samples_trained": int(rows[-1]["samples_trained"])}
+    for generation in (1, 2, 3):
+        net, info = load_checkpoint(out / "generations" / f"gen-{generation:04d}.safetensors")
+        assert info.config.kind == "zero" and info.board_sizes == (5,)
+    assert json.loads(done.stdout.strip().splitlines()[-1])["generation"] == 3

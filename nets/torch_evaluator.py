@@ -138,7 +138,8 @@ class TorchEvaluator:
             priors[missing], values[missing] = new_priors, new_values
             with self.cache_lock:
                 for j, i in enumerate(missing):
-                    self.cache[keys[i]] = (new_priors[j], float(new_values[j]))
+                    # a copy: a view would keep the whole batch's array alive while any row is cached
+                    self.cache[keys[i]] = (new_priors[j].copy(), float(new_values[j]))
                 while len(self.cache) > self.cache_size:
                     self.cache.popitem(last=False)
         return priors, values

@@ -50,6 +50,9 @@ def test_torch_evaluator_priors_values_and_cache():
     evaluator._forward = lambda planes, size: calls.append(len(planes)) or (None, None)
     again, again_values = evaluator.evaluate_batch(batch)  # all five come from the cache
     assert calls == [] and np.array_equal(again, priors) and np.array_equal(again_values, values)
+    # each cached row owns its memory: a view would keep its whole batch's array alive (a run's
+    # memory then grows toward cache size times batch size)
+    assert all(entry[0].base is None for entry in evaluator.cache.values())
 
 
 def test_averaged_symmetries_are_equivariant():

@@ -102,6 +102,18 @@ def test_an_engine_out_of_protocol_or_gone_raises(engine_answering, output, erro
         engine_answering(output).send("genmove b")
 
 
+def test_the_engine_is_started_with_its_argv_and_line_buffered_text_pipes(engine_answering):
+    process = engine_answering("").process
+    assert process.argv == ["engine", "--mode", "gtp"]
+    assert {k: process.options[k] for k in ("stdin", "stdout", "text", "bufsize")} == {
+        "stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True, "bufsize": 1}
+
+
+def test_trailing_spaces_inside_a_multi_line_answer_are_kept(engine_answering):
+    engine = engine_answering("= first\n  A B  \n\n")
+    assert engine.send("showboard") == "first\n  A B  "
+
+
 def test_the_engines_stderr_is_discarded_unless_asked_for(engine_answering):
     assert engine_answering("").process.options["stderr"] is subprocess.DEVNULL
     log = io.StringIO()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shlex
 import shutil
@@ -175,9 +176,16 @@ def _match(args) -> int:
     result = {"games": summary.games, "wins_a": summary.wins_a, "win_rate_a": round(summary.win_rate, 4),
               "interval95": [round(low, 4), round(high, 4)],
               "disagreements": sum(len(r.disagreements) for r in summary.reports)}
-    print(json.dumps(result) if args.json else
-          f"A wins {summary.wins_a:g}/{summary.games} = {summary.win_rate:.1%} (95% interval {low:.1%}..{high:.1%}), "
-          f"{result['disagreements']} disagreements")
+    line = (f"A wins {summary.wins_a:g}/{summary.games} = {summary.win_rate:.1%} (95% interval {low:.1%}..{high:.1%}), "
+            f"{result['disagreements']} disagreements")
+    if summary.games:
+        from selfplay.ratings import elo_difference
+
+        elo, elo_low, elo_high = elo_difference(summary.wins_a, summary.games)
+        # JSON has no infinity: a clean sweep's open end is null
+        result["elo_a"] = [None if math.isinf(v) else round(v, 1) for v in (elo, elo_low, elo_high)]
+        line += f"; A's Elo over B {elo:+.0f} (95% interval {elo_low:+.0f}..{elo_high:+.0f})"
+    print(json.dumps(result) if args.json else line)
     return 0
 
 

@@ -4,6 +4,7 @@ GNU Go (level 1) over GTP, checked move by move."""
 from __future__ import annotations
 
 import json
+import math
 import shlex
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from gogame.rules import Rules
 from gogame.sgf import read_sgf, record_to_game
 from gtp.client import find_gnugo
+from selfplay.ratings import elo_difference
 from selfplay.match import MatchConfig, play_game, play_match, wilson_interval
 from tests.conftest import require_tool
 
@@ -131,8 +133,11 @@ def test_the_match_command_reports_engine_as_wins(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     low, high = wilson_interval(1, 3)
+    elo = [round(v, 1) for v in elo_difference(1, 3)]
+    assert elo[0] == round(-400 * math.log10(2), 1)  # one game in three: 1:2 odds
     assert json.loads(done.stdout) == {"games": 3, "wins_a": 1.0, "win_rate_a": 0.3333,
-                                       "interval95": [round(low, 4), round(high, 4)], "disagreements": 0}
+                                       "interval95": [round(low, 4), round(high, 4)], "disagreements": 0,
+                                       "elo_a": elo}
     assert done.stderr.splitlines() == [
         "game 1/3: Alpha (B) vs Beta (W): W+1 after 2 moves",
         "game 2/3: Beta (B) vs Alpha (W): W+1 after 2 moves",

@@ -130,8 +130,8 @@ def cli_config(*options: str):
 
 
 SEARCH_CHANGES = {"c_puct": 2.0, "fpu_reduction": 0.05, "batch_size": 5, "rollout_weight": 0.25,
-                  "dirichlet_alpha": 0.5, "dirichlet_epsilon": 0.25, "node_limit": 5000, "edges_per_node": 90,
-                  "reuse_tree": False}
+                  "dirichlet_alpha": 0.5, "dirichlet_epsilon": 0.25, "forced_playouts_k": 2.0, "node_limit": 5000,
+                  "edges_per_node": 90, "reuse_tree": False}
 
 
 def test_every_search_setting_is_named_here():

@@ -8,7 +8,9 @@ import json
 import os
 import signal
 import subprocess
+import re
 import sys
+import threading
 import time
 
 import numpy as np
@@ -108,15 +110,27 @@ def zero_command(out):
             *[arg for setting in SETTINGS for arg in ("--set", setting)]]
 
 
-def kill_when(out, condition, timeout=300):
-    process = subprocess.Popen(zero_command(out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+def kill_when(out, seen: str, timeout=300) -> str:
+    """Start the loop, SIGKILL it as soon as its progress line shows ``seen`` (a regular
+    expression); what it had printed."""
+    process = subprocess.Popen(zero_command(out), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                start_new_session=True)
+    printed = []
+
+    def read():
+        while chunk := os.read(process.stderr.fileno(), 4096):
+            printed.append(chunk.decode(errors="replace"))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.02)
-    assert process.poll() is None, "the loop ended before the kill"
+    while not re.search(seen, "".join(printed)) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    assert process.poll() is None, f"the loop ended before the kill: {''.join(printed)[-500:]}"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    reader.join(timeout=5)
+    return "".join(printed)
 
 
 def games_on_disk(out) -> int:
@@ -130,13 +144,12 @@ def generations_done(out) -> int:
 
 def test_the_loop_killed_in_self_play_and_in_training_resumes_losing_nothing(tmp_path):
     out = tmp_path / "zero"
-    kill_when(out, lambda: games_on_disk(out) >= 4)  # generation 2's self-play is under way: kill a worker
-    finished = games_on_disk(out)
-    assert generations_done(out) == 1 and 4 <= finished < 6
-    # learner: kill once generation 2's games are all in and its network is not yet written
-    kill_when(out, lambda: games_on_disk(out) >= 6 and (out / "selfplay" / "shards").is_dir()
-              and not any(p.name.startswith("game-") for p in (out / "selfplay" / "pending").iterdir())
-              and generations_done(out) == 1)
+    # a worker: generation 2's self-play has finished one of its three games
+    kill_when(out, r"games=4/6, generation=2")
+    assert generations_done(out) == 1 and 4 <= games_on_disk(out) <= 6
+    # the learner: generation 2 is training
+    kill_when(out, r"generation=2, loss=\S+, step=\d+/")
+    assert generations_done(out) == 1 and games_on_disk(out) == 6
     done = subprocess.run(zero_command(out), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader((out / "log.csv").open()))

@@ -226,7 +226,8 @@ class ShardStore:
                 temporary.unlink(missing_ok=True)
 
     def add(self, game: GameRecord) -> None:
-        """Journal a finished game (its one-game shard and its SGF), atomically."""
+        """Journal a finished game, atomically: its SGF first, then its one-game shard, which is what
+        makes the game finished (a kill between the two leaves an SGF that the replayed game overwrites)."""
         if game.sgf:
             atomic_write(self.root / "sgf" / f"game-{game.game_id:08d}.sgf", lambda tmp: Path(tmp).write_bytes(game.sgf))
         write_shard(self.pending_dir / f"game-{game.game_id:08d}.npz", [game], self.size, self.planes, self.meta)

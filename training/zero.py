@@ -14,6 +14,10 @@ loop's counters), ``log.csv`` (one row per generation) and ``generations/``. Kil
 resumes: finished games stay in ``selfplay/``; a generation whose training was cut short trains
 again from the last saved state, so no sample is counted twice and the reuse bound holds.
 
+After each generation from the second on, ``evaluation.games`` games against the generation
+before (:mod:`selfplay.arena`) feed a rating fit over every game so far (:mod:`selfplay.ratings`):
+``ratings.jsonl``, ``elo.csv`` and ``elo.png``; ``losses.png`` plots each head's loss by generation.
+
 Losses, per position (from the side to move's view): policy cross-entropy against the search's
 target, on full searches only (playout cap randomisation); value cross-entropy over win, loss,
 draw; ownership mean squared error per point; score Gaussian negative log-likelihood (mean and
@@ -23,6 +27,7 @@ symmetries.
 from __future__ import annotations
 
 import csv
+import json
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -32,13 +37,16 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from common.files import atomic_write
 from gogame.board_nb import BLACK
 from gogame.symmetry import policy_index_map, transform_array
 from nets.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from nets.config import NetConfig
 from nets.models import build_network
 from nets.torch_evaluator import TorchEvaluator
+from selfplay.arena import ArenaConfig, play_arena
 from selfplay.config import GameSetup, PlayoutCap, Resignation, SelfPlayConfig
+from selfplay.ratings import fit_ratings
 from selfplay.records import read_games, unpack_planes
 from selfplay.run import run_selfplay
 
@@ -82,6 +90,22 @@ class HeadWeights:
             raise ValueError(f"head weights must be at least 0: {self}")
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """After each generation from the second on, ``games`` games between it and the one before
+    at ``visits`` a move (the self-play board and mean komi, ``opening_moves`` random moves
+    first); every generation's Elo is then fitted over all games so far (``elo.csv``,
+    ``elo.png``). ``games`` 0: no evaluation."""
+
+    games: int = 20
+    visits: int = 64
+    opening_moves: int = 2
+
+    def __post_init__(self) -> None:
+        if self.games < 0 or self.visits < 1 or self.opening_moves < 0:
+            raise ValueError(f"bad evaluation settings: {self}")
+
+
 ZERO_SELFPLAY = SelfPlayConfig(size=9, playouts=PlayoutCap(full_visits=200, cheap_visits=50, full_fraction=0.25),
                                game=GameSetup(komi_mean=7.0, komi_stdev=1.0), resign=Resignation(),
                                feature_set="zero50", games_per_thread=8, shard_games=32)
@@ -109,6 +133,7 @@ class ZeroConfig:
     net: ZeroShape = ZeroShape()
     optimizer: MinibatchSGD = MinibatchSGD(learning_rate=0.02, momentum=0.9, weight_decay=1e-4, batch_size=128)
     weights: HeadWeights = HeadWeights()
+    evaluation: Evaluation = Evaluation()
     selfplay: SelfPlayConfig = ZERO_SELFPLAY
 
     def __post_init__(self) -> None:
@@ -196,10 +221,16 @@ def run_zero(config: ZeroConfig, progress: Callable[[str, dict], None] | None = 
         evaluator.policy.eval()
         games_target = (generation + 1) * config.games_per_generation
         selfplay = replace(config.selfplay, seed=config.seed)
-        run_selfplay(selfplay, evaluator, out / "selfplay", games_target, config.threads,
-                     meta={"generation": generation},
-                     on_game=(lambda gid, n, done: progress("game", {"generation": generation, "games": done,
-                                                                      "of": games_target})) if progress else None)
+        training_threads = torch.get_num_threads()
+        if config.threads > 1:
+            torch.set_num_threads(1)  # each worker thread calls the network on its own core
+        try:
+            run_selfplay(selfplay, evaluator, out / "selfplay", games_target, config.threads,
+                         meta={"generation": generation},
+                         on_game=(lambda gid, n, done: progress("game", {"generation": generation, "games": done,
+                                                                          "of": games_target})) if progress else None)
+        finally:
+            torch.set_num_threads(training_threads)
         selfplay_seconds = time.perf_counter() - started
         arrays, games = read_games(out / "selfplay")
         total = len(arrays["game_id"])
@@ -227,7 +258,7 @@ def run_zero(config: ZeroConfig, progress: Callable[[str, dict], None] | None = 
         model.eval()
         generation += 1
         info = replace(info, step=step)
-        save_checkpoint(out / "generations" / f"gen-{generation:04d}.safetensors", model, info)
+        save_checkpoint(generation_path(out, generation), model, info)
         save_checkpoint(run.network_path, model, info)
         row = {"generation": generation, "step": step, "games": len(games), "positions": total,
                "window": len(window_rows), "samples_trained": samples_trained,
@@ -240,9 +271,102 @@ def run_zero(config: ZeroConfig, progress: Callable[[str, dict], None] | None = 
         with run.log_path.open("a", newline="") as handle:
             csv.DictWriter(handle, COLUMNS).writerow(row)
         save_training_state(run.state_path, parts, step, {"generation": generation, "samples_trained": samples_trained})
+        plot_losses(run.log_path, out / "losses.png")
         if progress:
             progress("generation", row)
+        evaluate_generations(out, config, generation, progress)
+    evaluate_generations(out, config, generation, progress)  # one cut short by a kill
     return row
 
 
-__all__ = ["ZeroConfig", "ZeroShape", "HeadWeights", "ZERO_SELFPLAY", "run_zero", "training_batch", "zero_losses"]
+def generation_path(out: Path, generation: int) -> Path:
+    return out / "generations" / f"gen-{generation:04d}.safetensors"
+
+
+def evaluate_generations(out: Path, config: ZeroConfig, upto: int,
+                         progress: Callable[[str, dict], None] | None = None) -> dict[int, tuple[float, float, float]]:
+    """Play the evaluation games that generations 2..``upto`` lack against their predecessors
+    (``ratings.jsonl``, rewritten atomically after each), then fit every generation's Elo over
+    all of them (generation 1 at 0) into ``elo.csv`` and ``elo.png``; the fit."""
+    if config.evaluation.games == 0 or upto < 2:
+        return {}
+    path = out / "ratings.jsonl"
+    records = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    done = {r["generation"] for r in records}
+    arena = ArenaConfig(games=config.evaluation.games, visits=config.evaluation.visits, size=config.selfplay.size,
+                        komi=config.selfplay.game.komi_mean, opening_moves=config.evaluation.opening_moves,
+                        max_moves=config.selfplay.max_moves, ownership_playouts=config.selfplay.ownership_playouts,
+                        seed=config.seed)
+    for generation in range(2, upto + 1):
+        if generation in done:
+            continue
+        players = []
+        for g in (generation, generation - 1):
+            network, _ = load_checkpoint(generation_path(out, g))
+            players.append(TorchEvaluator(network, device=config.device, symmetry="random", cache_size=0,
+                                          seed=config.seed + g))
+        scores = play_arena(players[0], players[1], replace(arena, seed=config.seed + generation))
+        records.append({"generation": generation, "opponent": generation - 1, "scores": scores})
+        text = "".join(json.dumps(r) + "\n" for r in records)
+        atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+        if progress:
+            progress("evaluation", {"generation": generation, "score": sum(scores) / len(scores)})
+    names = [f"gen-{g:04d}" for g in range(1, upto + 1)]
+    games = [(f"gen-{r['generation']:04d}", f"gen-{r['opponent']:04d}", score) for r in records
+             if r["generation"] <= upto for score in r["scores"]]
+    fitted = fit_ratings(names, games)
+    ratings = {int(name[4:]): value for name, value in fitted.items()}
+    lines = ["generation,elo,low95,high95"] + [f"{g},{e:.1f},{lo:.1f},{hi:.1f}" for g, (e, lo, hi) in sorted(ratings.items())]
+    atomic_write(out / "elo.csv", lambda tmp: Path(tmp).write_text("\n".join(lines) + "\n"))
+    plot_elo(ratings, out / "elo.png")
+    return ratings
+
+
+def plot_elo(ratings: dict[int, tuple[float, float, float]], png: Path) -> None:
+    """Elo by generation with 95% intervals (generation 1 at 0)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    generations = sorted(ratings)
+    elo = [ratings[g][0] for g in generations]
+    figure, axes = plt.subplots(figsize=(7, 3.8))
+    axes.errorbar(generations, elo, yerr=[[ratings[g][0] - ratings[g][1] for g in generations],
+                                          [ratings[g][2] - ratings[g][0] for g in generations]],
+                  marker="o", capsize=3)
+    axes.set_xlabel("generation")
+    axes.set_ylabel("Elo (generation 1 = 0)")
+    axes.set_title("tengen train zero: Elo by generation, 95% intervals")
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    atomic_write(png, lambda tmp: figure.savefig(tmp, dpi=100, format="png"))
+    plt.close(figure)
+
+
+def plot_losses(log_path: Path, png: Path) -> None:
+    """Each head's training loss by generation, from ``log.csv``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in csv.DictReader(log_path.open()) if r["policy_loss"]]
+    if not rows:
+        return
+    figure, axes = plt.subplots(figsize=(7, 3.8))
+    for head in ("policy", "value", "ownership", "score"):
+        axes.plot([int(r["generation"]) for r in rows], [float(r[f"{head}_loss"]) for r in rows], marker=".",
+                  label=head)
+    axes.set_xlabel("generation")
+    axes.set_ylabel("training loss")
+    axes.set_title("tengen train zero: losses by generation")
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    atomic_write(png, lambda tmp: figure.savefig(tmp, dpi=100, format="png"))
+    plt.close(figure)
+
+
+__all__ = ["ZeroConfig", "ZeroShape", "HeadWeights", "Evaluation", "ZERO_SELFPLAY", "run_zero", "training_batch",
+           "zero_losses", "evaluate_generations", "plot_elo", "plot_losses"]

@@ -102,7 +102,8 @@ def test_the_zero_network_has_four_heads_reads_komi_and_says_so_in_its_checkpoin
 SETTINGS = ["generations=3", "games_per_generation=3", "steps_per_generation=12", "selfplay.size=5",
             "selfplay.playouts.full_visits=16", "selfplay.playouts.cheap_visits=6", "optimizer.batch_size=16",
             "selfplay.games_per_thread=3", "selfplay.ownership_playouts=30", "selfplay.max_moves=30",
-            "net.filters=8", "net.blocks=2", "net.value_hidden=8", "device=cpu", "max_reuse=2"]
+            "net.filters=8", "net.blocks=2", "net.value_hidden=8", "device=cpu", "max_reuse=2",
+            "evaluation.games=4", "evaluation.visits=8"]
 
 
 def zero_command(out):
@@ -165,3 +166,10 @@ def test_the_loop_killed_in_self_play_and_in_training_resumes_losing_nothing(tmp
         net, info = load_checkpoint(out / "generations" / f"gen-{generation:04d}.safetensors")
         assert info.config.kind == "zero" and info.board_sizes == (5,)
     assert json.loads(done.stdout.strip().splitlines()[-1])["generation"] == 3
+    # every generation after the first was measured against its predecessor, once
+    records = [json.loads(line) for line in (out / "ratings.jsonl").read_text().splitlines()]
+    assert [(r["generation"], r["opponent"], len(r["scores"])) for r in records] == [(2, 1, 4), (3, 2, 4)]
+    elo = list(csv.DictReader((out / "elo.csv").open()))
+    assert [int(r["generation"]) for r in elo] == [1, 2, 3] and float(elo[0]["elo"]) == 0.0
+    assert all(float(r["low95"]) <= float(r["elo"]) <= float(r["high95"]) for r in elo)
+    assert (out / "elo.png").stat().st_size > 0 and (out / "losses.png").stat().st_size > 0

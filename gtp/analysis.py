@@ -87,8 +87,12 @@ def format_info_line(result: SearchResult, request: AnalyzeRequest, dialect: str
             blocks.append(f"info move {move} visits {stats.visits} winrate {winrate} prior {prior} "
                           f"lcb {lcb} order {order} pv {pv}")
         else:
+            score = ""
+            if stats.score_lead is not None:  # a score head: KataGo's fields, the lead for the side to move
+                stdev = result.score_stdev if result.score_stdev is not None else 0.0
+                score = f"scoreMean {stats.score_lead:.6f} scoreStdev {stdev:.6f} scoreLead {stats.score_lead:.6f} "
             blocks.append(f"info move {move} visits {stats.visits} edgeVisits {stats.visits} "
-                          f"winrate {stats.winrate:.6f} prior {stats.prior:.6f} lcb {stats.lcb:.6f} "
+                          f"winrate {stats.winrate:.6f} {score}prior {stats.prior:.6f} lcb {stats.lcb:.6f} "
                           f"order {order} pv {pv}")
     line = " ".join(blocks)
     if dialect == "kata" and request.ownership and result.ownership is not None:

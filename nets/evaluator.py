@@ -54,7 +54,13 @@ class Evaluator(Protocol):
     ``evaluate_batch(batch) -> (priors (B, A) float32, values (B,) float32)``; ``has_value``:
     whether the values mean anything at all; ``value_applies(size, komi)``: whether they mean
     anything for a game of this board size and komi (``komi`` with any handicap compensation),
-    so that the search can fall back to rollouts where they do not."""
+    so that the search can fall back to rollouts where they do not.
+
+    Optional, for networks with more heads (the ``zero`` kind): ``heads``, the names of the extra
+    outputs (``ownership``, ``score``), and ``evaluate_heads(batch) -> dict`` with ``ownership``
+    (B, size, size) in -1..1, +1 the side to move, and ``score_mean``, ``score_stdev`` (B,), the
+    final margin in points for the side to move. The search reads them with ``getattr`` (absent:
+    no heads)."""
 
     has_value: bool
 

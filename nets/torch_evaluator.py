@@ -47,6 +47,7 @@ class TorchEvaluator:
         # selfplay.inference); value_applies says where the value itself holds. A zero network
         # reads komi: its batches must not be joined across komi
         self.komi_blind = not self.zero
+        self.heads = ("ownership", "score") if self.zero else ()
         self.value_board_sizes = value_board_sizes
         self.value_komi = value_komi
         configs = [policy.config] + ([value.config] if value is not None else [])
@@ -113,6 +114,18 @@ class TorchEvaluator:
             if value is not None:
                 values += value.float().cpu().numpy()
         return priors / len(symmetries), values / len(symmetries)
+
+    @torch.inference_mode()
+    def evaluate_heads(self, batch: LeafBatch) -> dict[str, np.ndarray]:
+        """A zero network's ownership and score (see :class:`nets.evaluator.Evaluator`), the board
+        as it is (no symmetry); ValueError for a network without those heads."""
+        if not self.zero:
+            raise ValueError("only a zero network has ownership and score heads")
+        x = torch.from_numpy(self.features(batch)).to(self.device, self.dtype)
+        heads = self.policy(x)
+        score = heads["score"].float().cpu().numpy()
+        return {"ownership": heads["ownership"].float().cpu().numpy(), "score_mean": score[:, 0],
+                "score_stdev": np.exp(np.clip(score[:, 1], -10, 10))}
 
     def evaluate_batch(self, batch: LeafBatch) -> tuple[np.ndarray, np.ndarray]:
         if self.cache_size == 0:

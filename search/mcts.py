@@ -16,6 +16,8 @@ from typing import Callable
 import numpy as np
 
 from common.settings import NOT_A_SETTING
+from gogame import board_nb as nb
+from gogame.board_nb import BLACK
 from gogame.coords import PASS
 from gogame.game import GameState
 from gogame.ownership import OwnershipConfig, estimate_ownership
@@ -355,8 +357,32 @@ class MCTS:
         moves = [stat for stat, _ in stats]
         root_visits = int(tree.visits[self.root])
         root_q = -float(tree.value[self.root]) / root_visits if root_visits else 0.0
+        if "score" in getattr(self.evaluator, "heads", ()):
+            return self._with_heads(game, moves, SearchResult(
+                game.to_move, moves, int(sum(s.visits for s in moves)), (root_q + 1) / 2, None, seconds))
         return SearchResult(game.to_move, moves, int(sum(s.visits for s in moves)), (root_q + 1) / 2,
                             self.ownership(game), seconds)
+
+    def _with_heads(self, game: GameState, shown: list[MoveStats], result: SearchResult) -> SearchResult:
+        """The network's ownership and score at the root, and each visited move's score lead (the
+        network's score of the position after it, turned to the mover's view), in one call."""
+        boards = [game.board.array.copy()]
+        for stat in shown:
+            board = game.board.array.copy()
+            if stat.move == PASS:
+                nb.pass_nb(board)
+            else:
+                nb.play_nb(board, stat.move, game.to_move)
+            boards.append(board)
+        colors = np.array([game.to_move] + [3 - game.to_move] * len(shown), np.int64)
+        heads = self.evaluator.evaluate_heads(LeafBatch.for_game(game, np.stack(boards), colors))
+        for i, stat in enumerate(shown):
+            stat.score_lead = -float(heads["score_mean"][i + 1])
+        sign = 1.0 if game.to_move == BLACK else -1.0
+        result.ownership = sign * heads["ownership"][0].astype(np.float64)
+        result.score_lead = float(heads["score_mean"][0])
+        result.score_stdev = float(heads["score_stdev"][0])
+        return result
 
     def ownership(self, game: GameState) -> np.ndarray:
         """Mean final owner per point (Black +1) from the rollouts, or a short Monte Carlo

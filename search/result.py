@@ -19,7 +19,8 @@ class SearchLimits:
 @dataclass
 class MoveStats:
     """One candidate of the root. ``winrate`` and ``lcb`` are from the side to move's view
-    (0..1); ``move`` and ``pv`` are points (0 = pass)."""
+    (0..1); ``move`` and ``pv`` are points (0 = pass); ``score_lead``: the points the side to
+    move leads by after this move, from a score head (None without one)."""
 
     move: int
     visits: int
@@ -27,13 +28,15 @@ class MoveStats:
     prior: float
     lcb: float
     pv: list[int] = field(default_factory=list)
+    score_lead: float | None = None
 
 
 @dataclass
 class SearchResult:
     """A search's findings for ``to_move``: candidates best first, the root win rate (side to
     move's view), ``ownership`` (size, size) in -1..1 from Black's view (None when not
-    computed), and the visits and seconds spent."""
+    computed), the visits and seconds spent, and from a score head the root's ``score_lead``
+    and ``score_stdev`` (points, side to move's view; None without one)."""
 
     to_move: int
     moves: list[MoveStats]
@@ -41,6 +44,8 @@ class SearchResult:
     winrate: float
     ownership: np.ndarray | None
     seconds: float
+    score_lead: float | None = None
+    score_stdev: float | None = None
 
     @property
     def best(self) -> MoveStats | None:

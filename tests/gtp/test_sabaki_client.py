@@ -25,3 +25,25 @@ def test_sabaki_client_drives_the_engine():
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary["ok"] and summary["genmove_analyze"]["infoLines"] >= 1
     assert min(summary["analysis_lines"].values()) >= 3
+
+
+def test_sabaki_reads_the_score_and_ownership_of_a_network_with_those_heads(tmp_path):
+    import torch
+
+    from nets.checkpoint import CheckpointInfo, save_checkpoint
+    from nets.models import build_network
+    from training.zero import ZeroShape
+
+    node = require_tool(shutil.which("node"), "node")
+    require_tool(str(SABAKI_DIR) if (SABAKI_DIR / "node_modules" / "@sabaki" / "gtp").exists() else None,
+                 "@sabaki/gtp (npm install --prefix tests/gtp/sabaki)")
+    torch.manual_seed(0)
+    config = ZeroShape(filters=8, blocks=2, value_hidden=8).network()
+    weights = tmp_path / "zero.safetensors"
+    save_checkpoint(weights, build_network(config), CheckpointInfo(config, (7,)))
+    done = subprocess.run([node, "heads.js", "7", sys.executable, "-m", "tengen", "gtp", "--weights", str(weights),
+                           "--device", "cpu", "--set", "search.rollout_weight=0", "--visits", "200"],
+                          cwd=SABAKI_DIR, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-4000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["ok"] and summary["lines"] >= 3 and summary["blocks"] >= 3

@@ -58,7 +58,8 @@ class EngineConfig:
     ``policy`` (the policy network alone, no search: each move drawn at ``policy.temperature``,
     0 = its most probable move) or ``flat`` (flat Monte Carlo, ``flat``); ``time``: per-move
     limits; resignation below ``resign_threshold`` win rate after ``resign_min_visits``;
-    ``ownership_playouts`` for final_score / final_status_list; ``seed``: the one seed of the
+    ``move_choice``: the most ``visits`` (AlphaGo) or the highest win-rate lower bound among
+    moves with at least a tenth of the most visits (``lcb``, Leela Zero's); ``ownership_playouts`` for final_score / final_status_list; ``seed``: the one seed of the
     searcher, the networks' symmetries and the rollouts."""
 
     boardsize: int = 19
@@ -72,6 +73,7 @@ class EngineConfig:
     time: MoveTime = field(default_factory=MoveTime)
     resign_threshold: float = 0.05
     resign_min_visits: int = 2000
+    move_choice: Literal["visits", "lcb"] = "visits"
     ownership_playouts: int = 400
     seed: int = 0
 

@@ -11,7 +11,7 @@ from typing import Callable
 from gogame.coords import PASS, to_gtp
 from gogame.game import GameState
 from gogame.rules import IllegalMove
-from search.result import SearchLimits, SearchResult
+from search.result import SearchLimits, SearchResult, lcb_choice
 from search.searcher import Searcher
 
 from .arguments import GtpFailure, parse_color, parse_vertex
@@ -80,7 +80,7 @@ class PlayCommands:
                                       progress_interval=interval, tromp_taylor_ends=cleanup)
         self.time.charge(color, time.perf_counter() - start)
         self.last_result = result
-        best = result.best
+        best = lcb_choice(result) if self.config.move_choice == "lcb" else result.best
         if best is None:
             return PASS, result
         if (not cleanup and result.visits >= self.config.resign_min_visits

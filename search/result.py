@@ -62,3 +62,15 @@ def choose_move(result: SearchResult, temperature: float, rng: np.random.Generat
     visits = np.array([m.visits for m in result.moves], np.float64)
     weights = np.exp((np.log(visits) - np.log(visits.max())) / temperature)
     return result.moves[int(rng.choice(len(weights), p=weights / weights.sum()))].move
+
+
+def lcb_choice(result: SearchResult, min_visits_fraction: float = 0.1) -> MoveStats | None:
+    """Leela Zero's move choice: among the moves with at least ``min_visits_fraction`` of the
+    most visited move's visits, the one whose win rate's lower confidence bound is highest (a
+    move ahead on win rate but short of visits is not trusted until its bound says so). The most
+    visited move when no other qualifies; None without moves."""
+    if not result.moves:
+        return None
+    most = max(m.visits for m in result.moves)
+    eligible = [m for m in result.moves if m.visits >= min_visits_fraction * most]
+    return max(eligible, key=lambda m: (m.lcb, m.visits))

@@ -105,3 +105,17 @@ def test_passing_into_a_won_game_only_after_the_opponents_pass():
 @pytest.mark.parametrize("line", ["genmove", "genmove b w", "komi abc", "komi inf", "time_left b x 0"])
 def test_argument_errors_say_syntax_error(line):
     assert run(make(), line) == "? syntax error\n\n"
+
+
+def test_lcb_move_choice_plays_the_move_with_the_best_lower_bound():
+    class TwoMoves(RecordingSearcher):
+        def search(self, game, limits, **options):
+            super().search(game, limits, **options)
+            d4, e5 = from_gtp("D4", game.size), from_gtp("E5", game.size)
+            return SearchResult(game.to_move, [MoveStats(d4, 100, 0.55, 0.5, 0.50, [d4]),
+                                               MoveStats(e5, 60, 0.62, 0.3, 0.54, [e5])], 160, 0.55, None, 0.0)
+
+    by_visits = GtpEngine(make_config({"boardsize": 9, "time.visits": 100}), TwoMoves())
+    assert run(by_visits, "genmove b") == "= D4\n\n"
+    by_lcb = GtpEngine(make_config({"boardsize": 9, "time.visits": 100, "move_choice": "lcb"}), TwoMoves())
+    assert run(by_lcb, "genmove b") == "= E5\n\n"

@@ -120,8 +120,10 @@ class SelfPlayActor:
 
 
 class RaySelfPlay:
-    """The driver: ``actors`` actors play the games a run folder lacks (``run``). ``replaced``
-    counts actors that died and were replaced."""
+    """The driver: ``actors`` actors play the games a run folder lacks (``run``); they stay up
+    between runs, and :meth:`publish` hands them new networks (the self-improvement loop calls
+    ``publish`` then ``run`` once a generation). ``replaced`` counts actors that died and were
+    replaced; ``version`` is the networks' version, 0 for the first."""
 
     def __init__(self, config: SelfPlayConfig, out: Path, games: int, actors: int, evaluator_factory: Callable,
                  weight_files: dict[str, str], meta: dict, device: str = "cpu",
@@ -135,26 +137,39 @@ class RaySelfPlay:
         self.factory = evaluator_factory
         self.on_game = on_game
         self.replaced = 0
-        files = {name: Path(path).read_bytes() for name, path in weight_files.items() if path}
-        self.weights_ref = self.ray.put({"version": 0, "files": files})  # published once per version
-        self.remote_actor = self.ray.remote(num_cpus=1, num_gpus=1 if device == "cuda" else 0,
-                                            max_restarts=0)(SelfPlayActor)
         self.actors: list = []
         self.pid_refs: list = []  # the process id of every actor started, in order (for operators and tests)
+        self.remote_actor = self.ray.remote(num_cpus=1, num_gpus=1 if device == "cuda" else 0,
+                                            max_restarts=0)(SelfPlayActor)
+        self.version = -1
+        self.publish(weight_files)
+
+    def publish(self, weight_files: dict[str, str]) -> int:
+        """Put new network files into the object store once (one ``ray.put`` per version) and
+        tell every actor; each loads them before its next batch of games. The new version."""
+        files = {name: Path(path).read_bytes() for name, path in weight_files.items() if path}
+        self.version += 1
+        self.weights_ref = self.ray.put({"version": self.version, "files": files})
+        for actor in self.actors:
+            actor.set_weights.remote(self.weights_ref)  # an actor runs its calls in order: between games
+        return self.version
 
     def _new_actor(self):
         actor = self.remote_actor.remote(self.config, str(self.out), self.meta, self.factory, self.weights_ref)
         self.pid_refs.append(actor.pid.remote())  # asked first: answered as soon as the actor is up
         return actor
 
-    def run(self) -> dict:
-        """Play until the folder holds games 0..games-1; the folder's :func:`summarize`."""
+    def run(self, games: int | None = None) -> dict:
+        """Play until the folder holds games 0..``games``-1 (default: the count given at
+        start); the folder's :func:`summarize`."""
         ray = self.ray
+        self.games = games or self.games
         started = time.perf_counter()
         finished = self.store.finished_ids()
         todo = deque(i for i in range(self.games) if i not in finished)
         count = len(finished & set(range(self.games)))
-        self.actors = [self._new_actor() for _ in range(self.count)]
+        if not self.actors:
+            self.actors = [self._new_actor() for _ in range(self.count)]
         in_flight: dict = {}  # object ref -> (actor index, ids)
         chunk = self.config.games_per_thread
         while todo or in_flight:

@@ -30,6 +30,7 @@ import csv
 import json
 import time
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -116,9 +117,11 @@ class ZeroConfig:
     """``out``: the run folder; ``generations`` to reach; ``games_per_generation`` self-play
     games each; ``steps_per_generation``: at most this many SGD steps each, fewer when
     ``max_reuse`` (samples trained per position produced, over the whole run) would be passed;
-    ``window``: the most recent positions trained on; ``threads``: self-play workers;
-    ``device``: where the network trains and plays; ``init``: a zero checkpoint to start from
-    (none: fresh weights)."""
+    ``window``: the most recent positions trained on; ``threads``: self-play workers (threads,
+    or Ray actors with ``ray``); ``device``: where the network trains and plays; ``init``: a zero
+    checkpoint to start from (none: fresh weights); ``ray``: a Ray cluster's ``HOST:PORT``,
+    ``auto`` or ``local`` for self-play on actors (:mod:`selfplay.ray_cluster`: the actors stay
+    up, each generation's network is published to them once), none: threads here."""
 
     out: str = "runs/zero"
     generations: int = 20
@@ -129,6 +132,7 @@ class ZeroConfig:
     threads: int = 1
     device: str = "auto"
     init: str | None = None
+    ray: str | None = None
     seed: int = 0
     net: ZeroShape = ZeroShape()
     optimizer: MinibatchSGD = MinibatchSGD(learning_rate=0.02, momentum=0.9, weight_decay=1e-4, batch_size=128)
@@ -212,6 +216,7 @@ def run_zero(config: ZeroConfig, progress: Callable[[str, dict], None] | None = 
         save_checkpoint(run.network_path, model, info)
     rng = np.random.default_rng([config.seed, generation])
     row: dict = {}
+    ray_driver = None
     while generation < config.generations:
         started = time.perf_counter()
         model.eval()
@@ -221,16 +226,32 @@ def run_zero(config: ZeroConfig, progress: Callable[[str, dict], None] | None = 
         evaluator.policy.eval()
         games_target = (generation + 1) * config.games_per_generation
         selfplay = replace(config.selfplay, seed=config.seed)
-        training_threads = torch.get_num_threads()
-        if config.threads > 1:
-            torch.set_num_threads(1)  # each worker thread calls the network on its own core
-        try:
-            run_selfplay(selfplay, evaluator, out / "selfplay", games_target, config.threads,
-                         meta={"generation": generation},
-                         on_game=(lambda gid, n, done: progress("game", {"generation": generation, "games": done,
-                                                                          "of": games_target})) if progress else None)
-        finally:
-            torch.set_num_threads(training_threads)
+        on_game = (lambda gid, n, done: progress("game", {"generation": generation, "games": done,
+                                                           "of": games_target})) if progress else None
+        if config.ray:
+            # the network the games are played with, as the state holds it (network.safetensors
+            # may be a generation ahead after a kill between its write and the state's)
+            playing = out / "selfplay-network.safetensors"
+            save_checkpoint(playing, model, info)
+            if ray_driver is None:
+                from selfplay.ray_cluster import RaySelfPlay, connect
+
+                connect(config.ray, config.threads, 256 * 1024 * 1024)
+                ray_driver = RaySelfPlay(selfplay, out / "selfplay", games_target, config.threads,
+                                         partial(zero_evaluator_from, device=config.device, seed=config.seed),
+                                         {"policy": str(playing)}, {"generation": generation}, on_game=on_game)
+            else:
+                ray_driver.publish({"policy": str(playing)})
+            ray_driver.run(games_target)
+        else:
+            training_threads = torch.get_num_threads()
+            if config.threads > 1:
+                torch.set_num_threads(1)  # each worker thread calls the network on its own core
+            try:
+                run_selfplay(selfplay, evaluator, out / "selfplay", games_target, config.threads,
+                             meta={"generation": generation}, on_game=on_game)
+            finally:
+                torch.set_num_threads(training_threads)
         selfplay_seconds = time.perf_counter() - started
         arrays, games = read_games(out / "selfplay")
         total = len(arrays["game_id"])
@@ -277,6 +298,13 @@ def run_zero(config: ZeroConfig, progress: Callable[[str, dict], None] | None = 
         evaluate_generations(out, config, generation, progress)
     evaluate_generations(out, config, generation, progress)  # one cut short by a kill
     return row
+
+
+def zero_evaluator_from(files: dict[str, str], device: str = "auto", seed: int = 0):
+    """(evaluator, no rollout weights) of the zero network in ``files["policy"]``: what each Ray
+    actor of the loop plays with (module-level, so that Ray can ship it)."""
+    network, _ = load_checkpoint(files["policy"])
+    return TorchEvaluator(network, device=device, symmetry="random", seed=seed), None
 
 
 def generation_path(out: Path, generation: int) -> Path:
@@ -369,4 +397,4 @@ def plot_losses(log_path: Path, png: Path) -> None:
 
 
 __all__ = ["ZeroConfig", "ZeroShape", "HeadWeights", "Evaluation", "ZERO_SELFPLAY", "run_zero", "training_batch",
-           "zero_losses", "evaluate_generations", "plot_elo", "plot_losses"]
+           "zero_losses", "evaluate_generations", "plot_elo", "plot_losses", "zero_evaluator_from"]

@@ -322,7 +322,7 @@ def _train_zero(args) -> int:
             bar.set_postfix(generation=figures["generation"] + 1, games=f"{figures['games']}/{figures['of']}")
         elif kind == "evaluation":
             bar.write(f"generation {figures['generation']} scored {figures['score']:.0%} against generation "
-                      f"{figures['generation'] - 1}", file=sys.stderr)
+                      f"{figures['opponent']}", file=sys.stderr)
         else:
             bar.set_postfix(generation=figures["generation"] + 1, step=f"{figures['step']}/{figures['of']}",
                             loss=f"{figures['loss']:.3f}")

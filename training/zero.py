@@ -93,17 +93,19 @@ class HeadWeights:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """After each generation from the second on, ``games`` games between it and the one before
-    at ``visits`` a move (the self-play board and mean komi, ``opening_moves`` random moves
-    first); every generation's Elo is then fitted over all games so far (``elo.csv``,
+    """After each generation from the second on, ``games`` games at ``visits`` a move (the
+    self-play board and mean komi, ``opening_moves`` random moves first): against the generation
+    before, and half of them against the one ``older`` generations before (or the first; 0:
+    neighbours only); every generation's Elo is then fitted over all games so far (``elo.csv``,
     ``elo.png``). ``games`` 0: no evaluation."""
 
     games: int = 20
     visits: int = 64
     opening_moves: int = 2
+    older: int = 5
 
     def __post_init__(self) -> None:
-        if self.games < 0 or self.visits < 1 or self.opening_moves < 0:
+        if self.games < 0 or self.visits < 1 or self.opening_moves < 0 or self.older < 0:
             raise ValueError(f"bad evaluation settings: {self}")
 
 
@@ -311,6 +313,17 @@ def generation_path(out: Path, generation: int) -> Path:
     return out / "generations" / f"gen-{generation:04d}.safetensors"
 
 
+def evaluation_opponents(generation: int, evaluation: Evaluation) -> list[tuple[int, int]]:
+    """(opponent, games) of ``generation``'s evaluation: the generation before, and with
+    ``evaluation.older`` the one that many before (or the first) for half of the games, so that
+    the ratings do not rest on a chain of neighbours only (its intervals widen down the chain)."""
+    older = max(1, generation - evaluation.older) if evaluation.older else generation - 1
+    if older >= generation - 1 or evaluation.games < 2:
+        return [(generation - 1, evaluation.games)]
+    half = evaluation.games // 2
+    return [(generation - 1, evaluation.games - half), (older, half)]
+
+
 def evaluate_generations(out: Path, config: ZeroConfig, upto: int,
                          progress: Callable[[str, dict], None] | None = None) -> dict[int, tuple[float, float, float]]:
     """Play the evaluation games that generations 2..``upto`` lack against their predecessors
@@ -320,25 +333,28 @@ def evaluate_generations(out: Path, config: ZeroConfig, upto: int,
         return {}
     path = out / "ratings.jsonl"
     records = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-    done = {r["generation"] for r in records}
+    done = {(r["generation"], r["opponent"]) for r in records}
     arena = ArenaConfig(games=config.evaluation.games, visits=config.evaluation.visits, size=config.selfplay.size,
                         komi=config.selfplay.game.komi_mean, opening_moves=config.evaluation.opening_moves,
                         max_moves=config.selfplay.max_moves, ownership_playouts=config.selfplay.ownership_playouts,
                         seed=config.seed)
     for generation in range(2, upto + 1):
-        if generation in done:
-            continue
-        players = []
-        for g in (generation, generation - 1):
-            network, _ = load_checkpoint(generation_path(out, g))
-            players.append(TorchEvaluator(network, device=config.device, symmetry="random", cache_size=0,
-                                          seed=config.seed + g))
-        scores = play_arena(players[0], players[1], replace(arena, seed=config.seed + generation))
-        records.append({"generation": generation, "opponent": generation - 1, "scores": scores})
-        text = "".join(json.dumps(r) + "\n" for r in records)
-        atomic_write(path, lambda tmp: Path(tmp).write_text(text))
-        if progress:
-            progress("evaluation", {"generation": generation, "score": sum(scores) / len(scores)})
+        for opponent, games in evaluation_opponents(generation, config.evaluation):
+            if (generation, opponent) in done:
+                continue
+            players = []
+            for g in (generation, opponent):
+                network, _ = load_checkpoint(generation_path(out, g))
+                players.append(TorchEvaluator(network, device=config.device, symmetry="random", cache_size=0,
+                                              seed=config.seed + g))
+            scores = play_arena(players[0], players[1], replace(arena, games=games,
+                                                                seed=config.seed + 1000 * generation + opponent))
+            records.append({"generation": generation, "opponent": opponent, "scores": scores})
+            text = "".join(json.dumps(r) + "\n" for r in records)
+            atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+            if progress:
+                progress("evaluation", {"generation": generation, "opponent": opponent,
+                                        "score": sum(scores) / len(scores)})
     names = [f"gen-{g:04d}" for g in range(1, upto + 1)]
     games = [(f"gen-{r['generation']:04d}", f"gen-{r['opponent']:04d}", score) for r in records
              if r["generation"] <= upto for score in r["scores"]]
@@ -397,4 +413,4 @@ def plot_losses(log_path: Path, png: Path) -> None:
 
 
 __all__ = ["ZeroConfig", "ZeroShape", "HeadWeights", "Evaluation", "ZERO_SELFPLAY", "run_zero", "training_batch",
-           "zero_losses", "evaluate_generations", "plot_elo", "plot_losses", "zero_evaluator_from"]
+           "zero_losses", "evaluate_generations", "evaluation_opponents", "plot_elo", "plot_losses", "zero_evaluator_from"]

@@ -103,7 +103,7 @@ SETTINGS = ["generations=3", "games_per_generation=3", "steps_per_generation=12"
             "selfplay.playouts.full_visits=16", "selfplay.playouts.cheap_visits=6", "optimizer.batch_size=16",
             "selfplay.games_per_thread=3", "selfplay.ownership_playouts=30", "selfplay.max_moves=30",
             "net.filters=8", "net.blocks=2", "net.value_hidden=8", "device=cpu", "max_reuse=2",
-            "evaluation.games=4", "evaluation.visits=8"]
+            "evaluation.games=4", "evaluation.visits=8", "evaluation.older=2"]
 
 
 def zero_command(out):
@@ -168,8 +168,19 @@ def test_the_loop_killed_in_self_play_and_in_training_resumes_losing_nothing(tmp
     assert json.loads(done.stdout.strip().splitlines()[-1])["generation"] == 3
     # every generation after the first was measured against its predecessor, once
     records = [json.loads(line) for line in (out / "ratings.jsonl").read_text().splitlines()]
-    assert [(r["generation"], r["opponent"], len(r["scores"])) for r in records] == [(2, 1, 4), (3, 2, 4)]
+    assert [(r["generation"], r["opponent"], len(r["scores"])) for r in records] == [(2, 1, 4), (3, 2, 2), (3, 1, 2)]
     elo = list(csv.DictReader((out / "elo.csv").open()))
     assert [int(r["generation"]) for r in elo] == [1, 2, 3] and float(elo[0]["elo"]) == 0.0
     assert all(float(r["low95"]) <= float(r["elo"]) <= float(r["high95"]) for r in elo)
     assert (out / "elo.png").stat().st_size > 0 and (out / "losses.png").stat().st_size > 0
+
+
+def test_evaluation_opponents_are_the_neighbour_and_an_older_generation():
+    from training.zero import Evaluation, evaluation_opponents
+
+    assert evaluation_opponents(2, Evaluation(games=20, older=5)) == [(1, 20)]
+    assert evaluation_opponents(3, Evaluation(games=20, older=5)) == [(2, 10), (1, 10)]
+    assert evaluation_opponents(9, Evaluation(games=20, older=5)) == [(8, 10), (4, 10)]
+    assert evaluation_opponents(9, Evaluation(games=20, older=0)) == [(8, 20)]
+    assert evaluation_opponents(9, Evaluation(games=1, older=5)) == [(8, 1)]  # one game: no split
+    assert evaluation_opponents(9, Evaluation(games=5, older=5)) == [(8, 3), (4, 2)]

@@ -18,7 +18,8 @@ field             shape, dtype    meaning
 ``full_search``   (P,) bool       a full search (playout cap randomisation): a policy target
 ``visits``        (P,) int32      simulations of this move's search
 ``winrate``       (P,) float32    the search's root win rate, side to move (0..1)
-``move``          (P,) int16      the policy index played
+``move``          (P,) int16      the policy index played (the last position of a resigned
+                                  game: the search's choice, not played: the side resigned)
 ``outcome``       (P,) float32    the game's result for the side to move: +1, -1, 0
 ``ownership``     (P, S, S) int8  final owner of each point, +1 Black, -1 White, 0 neither
 ``score``         (P,) float32    final margin, Black minus White, komi included

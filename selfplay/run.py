@@ -43,8 +43,8 @@ def open_store(out: Path, config: SelfPlayConfig, meta: dict) -> ShardStore:
         if before.get("settings") != json.loads(json.dumps(asdict(config))):
             changed = sorted(k for k in set(before.get("settings", {})) | set(asdict(config))
                              if before.get("settings", {}).get(k) != json.loads(json.dumps(asdict(config))).get(k))
-            raise ValueError(f"{out} holds a self-play run with other settings ({', '.join(changed)} differ): "
-                             "resume it with its own settings or use another folder")
+            raise ValueError(f"{out} holds a self-play run with other settings (these differ: {', '.join(changed)}; "
+                             f"its settings are in {path}): resume it with its own settings or use another folder")
     store = ShardStore(out, config.size, feature_set(config.feature_set).planes, meta={"settings": asdict(config), **meta})
     if not path.is_file():
         text = json.dumps(settings, indent=1) + "\n"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,13 @@ def test_gtp_with_network_weights_and_bad_weights(tmp_path):
     assert missing.returncode == 2 and "nope.safetensors: no such checkpoint file" in missing.stderr
     wrong = tengen("gtp", "--weights", str(value))
     assert wrong.returncode == 2 and "a value network cannot be the policy" in wrong.stderr
+
+
+def test_idle_openmp_threads_sleep_unless_the_user_says_otherwise():
+    code = "import os, tengen.cli; print(os.environ['OMP_WAIT_POLICY'])"
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=60).stdout.strip() == "PASSIVE"
+    kept = subprocess.run([sys.executable, "-c", code], env={**env, "OMP_WAIT_POLICY": "ACTIVE"},
+                          capture_output=True, text=True, timeout=60)
+    assert kept.stdout.strip() == "ACTIVE"

@@ -76,7 +76,7 @@ def test_an_unwritable_folder_and_a_folder_of_other_settings_are_refused_before_
     assert selfplay(out, 1).returncode == 0
     shards = {p.name: p.read_bytes() for p in (out / "shards").iterdir()}
     other = selfplay(out, 2, "--set", "playouts.full_visits=32")
-    assert other.returncode == 2 and "other settings (playouts differ)" in other.stderr
+    assert other.returncode == 2 and "other settings (these differ: playouts;" in other.stderr
     assert {p.name: p.read_bytes() for p in (out / "shards").iterdir()} == shards
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from gogame import board_nb as nb
+from gogame.board_nb import BLACK
 from gogame.features import FEATURE_SETS, komi_plane_value
 from gogame.features_nb import ALPHAGO_PLANES, alphago_planes_batch_nb
 from gogame.symmetry import inverse, policy_index_map, transform_array
@@ -83,8 +84,9 @@ class TorchEvaluator:
         planes = np.zeros((len(batch), self.planes, batch.size, batch.size), np.float32)
         alphago_planes_batch_nb(batch.boards, batch.to_move, planes, self.colour_plane)
         if self.komi_plane:
-            for i, color in enumerate(batch.to_move):
-                planes[i, ALPHAGO_PLANES + 1] = komi_plane_value(batch.komi, int(color))
+            values = np.where(batch.to_move == BLACK, komi_plane_value(batch.komi, BLACK),
+                              komi_plane_value(batch.komi, 3 - BLACK))
+            planes[:, ALPHAGO_PLANES + 1] = values[:, None, None]
         return planes
 
     @torch.inference_mode()

@@ -16,7 +16,7 @@ from nets.evaluator import Evaluator
 
 from .config import SelfPlayConfig
 from .inference import BatchingEvaluator, network_owner
-from .worker import SelfPlayWorker
+from .worker import SelfPlayWorker, run_workers
 
 
 def peak_resident_mib() -> float:
@@ -53,25 +53,12 @@ def selfplay_speed(config: SelfPlayConfig, evaluator: Evaluator, threads: int, s
     workers = [SelfPlayWorker(config, shared, next_id, on_game, rollout_weights,
                               should_stop=lambda: time.perf_counter() >= deadline[0]) for _ in range(threads)]
 
-    def work(worker: SelfPlayWorker) -> None:
-        try:
-            worker.run()
-        finally:
-            if isinstance(shared, BatchingEvaluator):
-                shared.leave()
-
+    errors: list[BaseException] = []
     start = time.perf_counter()
     deadline[0] = start + seconds
-    if threads == 1:
-        work(workers[0])
-    else:
-        pool = [threading.Thread(target=work, args=(w,)) for w in workers]
-        for thread in pool:
-            thread.start()
-        for thread in pool:
-            thread.join()
-        if isinstance(shared, BatchingEvaluator):
-            shared.close()
+    run_workers(workers, errors)
+    if errors:
+        raise errors[0]
     elapsed = time.perf_counter() - start
     simulations = sum(w.simulations for w in workers)
     moves = sum(w.moves for w in workers)

@@ -22,9 +22,9 @@ from gogame.features import feature_set
 from nets.evaluator import Evaluator
 
 from .config import SelfPlayConfig
-from .inference import BatchingEvaluator, network_owner
+from .inference import network_owner
 from .records import GameRecord, ShardStore, read_sidecar
-from .worker import SelfPlayWorker
+from .worker import SelfPlayWorker, run_workers
 
 SETTINGS_FILE = "selfplay.json"
 
@@ -84,26 +84,8 @@ def run_selfplay(config: SelfPlayConfig, evaluator: Evaluator, out: Path, games:
     stop = lambda: should_stop() or bool(errors)  # noqa: E731
     workers = [SelfPlayWorker(config, shared, next_id, finished_game, rollout_weights, stop) for _ in range(threads)]
 
-    def work(worker: SelfPlayWorker) -> None:
-        try:
-            worker.run()
-        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
-            errors.append(error)
-        finally:
-            if isinstance(shared, BatchingEvaluator):
-                shared.leave()
-
     started = time.perf_counter()
-    if threads == 1:
-        work(workers[0])
-    else:
-        pool = [threading.Thread(target=work, args=(w,), name=f"selfplay-{i}") for i, w in enumerate(workers)]
-        for thread in pool:
-            thread.start()
-        for thread in pool:
-            thread.join()
-        if isinstance(shared, BatchingEvaluator):
-            shared.close()
+    run_workers(workers, errors)
     with store_lock:
         if not errors and not should_stop():
             store.merge(1)  # the last, partial shard

@@ -14,6 +14,7 @@ position's ownership and score targets.
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
@@ -355,4 +356,32 @@ class SelfPlayWorker:
                 return
             turn = other
 
-__all__ = ["SelfPlayWorker", "start_game", "final_targets"]
+def run_workers(workers: list[SelfPlayWorker], errors: list[BaseException]) -> None:
+    """Run ``workers``, each on its own thread (a lone one on the calling thread); an error in one
+    goes to ``errors`` (the others should stop on it: their ``should_stop``). Each worker leaves
+    a shared network owner when done, and the owner is closed at the end."""
+    owner = workers[0].evaluator
+    leave = getattr(owner, "leave", None)
+
+    def work(worker: SelfPlayWorker) -> None:
+        try:
+            worker.run()
+        except BaseException as error:  # noqa: BLE001 - raised again by the caller, in its thread
+            errors.append(error)
+        finally:
+            if leave is not None:
+                leave()
+
+    if len(workers) == 1:
+        work(workers[0])
+    else:
+        pool = [threading.Thread(target=work, args=(w,), name=f"selfplay-{i}") for i, w in enumerate(workers)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+    if hasattr(owner, "close"):
+        owner.close()
+
+
+__all__ = ["SelfPlayWorker", "start_game", "final_targets", "run_workers"]

@@ -160,14 +160,15 @@ def training_batch(arrays: dict[str, np.ndarray], rows: np.ndarray, size: int, r
     ownership = arrays["ownership"][rows].astype(np.float32)
     sign = np.where(arrays["to_move"][rows] == BLACK, 1.0, -1.0).astype(np.float32)
     ownership *= sign[:, None, None]
-    for i in range(len(rows)):
-        k = int(rng.integers(8))
-        if k:
-            planes[i] = transform_array(planes[i], k)
-            ownership[i] = transform_array(ownership[i], k)
-            moved = np.empty_like(policy[i])
-            moved[policy_index_map(size, k)] = policy[i]
-            policy[i] = moved
+    symmetries = rng.integers(8, size=len(rows))
+    for k in range(1, 8):  # the rows of each symmetry together
+        chosen = np.flatnonzero(symmetries == k)
+        if len(chosen):
+            planes[chosen] = transform_array(planes[chosen], k)
+            ownership[chosen] = transform_array(ownership[chosen], k)
+            moved = np.empty_like(policy[chosen])
+            moved[:, policy_index_map(size, k)] = policy[chosen]
+            policy[chosen] = moved
     outcome = arrays["outcome"][rows]
     value_class = np.where(outcome > 0, 0, np.where(outcome < 0, 1, 2))
     return {"planes": torch.from_numpy(np.ascontiguousarray(planes)), "policy": torch.from_numpy(policy),

@@ -8,20 +8,7 @@ const {Controller} = require('@sabaki/gtp')
 const [size, command, ...args] = process.argv.slice(2)
 const controller = new Controller(command, args)
 
-// the same copy of Sabaki's parsing as drive.js (src/modules/analysis.js)
-function parseAnalysisLine(line) {
-  return line
-    .split(/\s*info\s+/)
-    .slice(1)
-    .map(block => {
-      let [pairs, pv] = block.split(/\s+pv\s+/)
-      let tokens = pairs.trim().split(/\s+/)
-      let info = {}
-      for (let i = 0; i + 1 < tokens.length; i += 2) info[tokens[i]] = tokens[i + 1]
-      info.pv = (pv || '').trim().split(/\s+/).filter(x => /^(pass|[A-Za-z]\d+)$/.test(x))
-      return info
-    })
-}
+const {parseAnalysisLine} = require('./analysis.js')
 
 async function main() {
   controller.start()

@@ -24,8 +24,9 @@ PY
 }
 # wait for any mutmut run already going
 while pgrep -f "mutmut run" > /dev/null; do sleep 30; done
-run gtp '["gtp/analysis.py", "gtp/analysis_commands.py", "gtp/arguments.py", "gtp/board_text.py", "gtp/client.py", "gtp/engine.py", "gtp/play_commands.py", "gtp/protocol.py", "gtp/scoring_commands.py", "gtp/setup_commands.py", "gtp/terminal.py", "gtp/time_commands.py", "gtp/timecontrol.py"]' '["tests/gtp", "tests/search/test_handicap_scoring.py"]'
-run search '["search/mcts.py", "search/flat.py", "search/policy_player.py", "search/result.py"]' '["tests/search"]'
+# nets, selfplay and training first: the GUI-protocol work of issue 14 changes gtp and search next
 run nets '["nets/checkpoint.py", "nets/evaluator.py", "nets/torch_evaluator.py", "nets/rollout_policy.py", "nets/device.py"]' '["tests/nets"]'
-run selfplay '["selfplay/match.py", "selfplay/expert.py", "selfplay/lockstep.py"]' '["tests/selfplay"]'
-run training '["training/dataset.py", "training/policy_gradient.py", "training/reinforce.py", "training/rollout.py", "training/run.py", "training/sections.py", "training/state.py", "training/supervised.py", "training/value.py"]' '["tests/training"]'
+run selfplay '["selfplay/match.py", "selfplay/expert.py", "selfplay/lockstep.py", "selfplay/arena.py", "selfplay/inference.py", "selfplay/ratings.py", "selfplay/records.py", "selfplay/run.py", "selfplay/targets.py", "selfplay/worker.py"]' '["tests/selfplay"]'
+run training '["training/dataset.py", "training/policy_gradient.py", "training/reinforce.py", "training/rollout.py", "training/run.py", "training/sections.py", "training/state.py", "training/supervised.py", "training/value.py", "training/zero.py"]' '["tests/training"]'
+run search '["search/mcts.py", "search/flat.py", "search/gumbel.py", "search/policy_player.py", "search/result.py"]' '["tests/search"]'
+run gtp '["gtp/analysis.py", "gtp/analysis_commands.py", "gtp/arguments.py", "gtp/board_text.py", "gtp/client.py", "gtp/engine.py", "gtp/play_commands.py", "gtp/protocol.py", "gtp/scoring_commands.py", "gtp/setup_commands.py", "gtp/terminal.py", "gtp/time_commands.py", "gtp/timecontrol.py"]' '["tests/gtp", "tests/search/test_handicap_scoring.py"]'

@@ -12,7 +12,7 @@ import numpy as np
 from . import board_nb as nb
 from .board import Board, opponent
 from .board_nb import BLACK, EMPTY, WHITE
-from .coords import PASS, CoordinateError, check_size, from_gtp, on_board, row_col, to_gtp
+from .coords import PASS, CoordinateError, check_size, from_gtp, on_board, point, row_col, to_gtp
 from .rules import IllegalMove, Rules
 
 _REASON_NAMES = {nb.OCCUPIED: "occupied", nb.SUICIDE: "suicide", nb.KO: "ko"}
@@ -22,6 +22,17 @@ class Move:
 
     color: int
     point: int
+
+
+@dataclass(frozen=True)
+class SetupChange:
+    """A change of position after moves (an SGF node with ``AB``/``AW``/``AE`` in the main line):
+    points made Black, White or empty, and the side to move after it (``PL``; None: unchanged)."""
+
+    black: tuple[int, ...] = ()
+    white: tuple[int, ...] = ()
+    empty: tuple[int, ...] = ()
+    to_move: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,10 @@ class GameState:
         self.setup_white: list[int] = []
         self.consecutive_passes = 0
         self.resigned: int = EMPTY
+        # position changes after moves: (moves played before it, change); the history (undo,
+        # superko, history planes) restarts at each, as the SGF spec implies
+        self.setup_changes: list[tuple[int, SetupChange]] = []
+        self._history_start = 0  # first snapshot after the last setup change
         self._snapshots: list[tuple[np.ndarray, int, int]] = []
         self._position_keys: list[int] = [self._position_key()]
         self._seen: dict[int, int] = {self._position_keys[0]: 1}
@@ -202,6 +217,8 @@ class GameState:
             return Move(EMPTY, PASS)
         if not self.moves:
             raise IndexError("no move to undo")
+        if self.setup_changes and self.setup_changes[-1][0] == len(self.moves):
+            raise IndexError(f"the position was set up after move {len(self.moves)}: earlier moves cannot be undone")
         array, self.to_move, self.consecutive_passes = self._snapshots.pop()
         self.board.array = array
         self._forget()
@@ -210,7 +227,8 @@ class GameState:
     def recent_boards(self, count: int) -> list[np.ndarray]:
         """Board arrays of the current position and up to ``count - 1`` earlier ones, newest
         first (read-only by convention; moves before the setup are not there)."""
-        earlier = [snapshot[0] for snapshot in reversed(self._snapshots[len(self._snapshots) - (count - 1):])] if count > 1 else []
+        start = max(self._history_start, len(self._snapshots) - (count - 1))
+        earlier = [snapshot[0] for snapshot in reversed(self._snapshots[start:])] if count > 1 else []
         return [self.board.array] + earlier
 
     def copy(self) -> "GameState":
@@ -221,6 +239,7 @@ class GameState:
         other.moves = list(self.moves)
         other.setup_black = list(self.setup_black)
         other.setup_white = list(self.setup_white)
+        other.setup_changes = list(self.setup_changes)
         other._snapshots = list(self._snapshots)
         other._position_keys = list(self._position_keys)
         other._seen = dict(self._seen)
@@ -239,6 +258,34 @@ class GameState:
                     raise ValueError(f"setup point {pt} is off the {self.size}x{self.size} board")
                 self.board.place_setup_stone(pt, color)
                 (self.setup_black if color == BLACK else self.setup_white).append(pt)
+        self._reset_positions()
+
+    def change_setup(self, change: SetupChange) -> None:
+        """Apply a setup node (SGF ``AB``/``AW``/``AE``, ``PL``) to the current position, before or
+        after moves: ``AE`` points are emptied first, then ``AB``/``AW`` stones put (replacing any
+        stone there). Before the first move it changes the start position (the setup lists);
+        after moves it is recorded in :attr:`setup_changes`, and the history restarts there: no
+        ko ban, superko counts from this position, undo stops here. Prisoners are kept. Raises
+        ValueError (the game unchanged) for an off-board point or a chain left without liberties."""
+        grid = self.board.grid()
+        for color, points in ((EMPTY, change.empty), (BLACK, change.black), (WHITE, change.white)):
+            for pt in points:
+                if not on_board(pt, self.size):
+                    raise ValueError(f"setup point {pt} is off the {self.size}x{self.size} board")
+                grid[row_col(pt, self.size)] = color
+        board = Board.from_grid(grid)
+        board.array[nb.H_PRISONERS_B:nb.H_PRISONERS_W + 1] = self.board.array[nb.H_PRISONERS_B:nb.H_PRISONERS_W + 1]
+        self.board = board
+        if self.moves:
+            self.setup_changes.append((len(self.moves), change))
+            self._history_start = len(self._snapshots)
+        else:
+            stones = [(r, c) for r in range(self.size) for c in range(self.size)]
+            self.setup_black = [point(r, c, self.size) for r, c in stones if grid[r, c] == BLACK]
+            self.setup_white = [point(r, c, self.size) for r, c in stones if grid[r, c] == WHITE]
+        if change.to_move is not None:
+            self.to_move = change.to_move
+        self.consecutive_passes = 0
         self._reset_positions()
 
     def place_handicap(self, points: list[int]) -> None:

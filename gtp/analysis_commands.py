@@ -38,7 +38,7 @@ class AnalysisCommands:
         dialect = "kata" if command.name.startswith("kata") else "lz"
         genmove = command.name.endswith("genmove_analyze")
         try:
-            request = parse_analyze_args(command.args, dialect, self.game.to_move)
+            request = parse_analyze_args(command.args, dialect, self.game.to_move, self.size)
         except ValueError as error:
             write(format_response(command.id, False, str(error) or "syntax error"))
             return
@@ -48,14 +48,16 @@ class AnalysisCommands:
             write(format_info_line(result, request, dialect, self.size) + "\n")
 
         if genmove:
-            move, _ = self.think(request.color, on_progress=report, interval=request.interval)
+            move, _ = self.think(request.color, on_progress=report, interval=request.interval,
+                                 move_filter=request.move_filter)
             text = self._answer_move(request.color, move, commit=True)
             write(f"play {text}\n\n")
             return
         self.game.to_move = request.color
         stop = self._input_pending
+        options = {"move_filter": request.move_filter} if request.move_filter else {}
         result = self.searcher.search(self.game, SearchLimits(), should_stop=stop, on_progress=report,
-                                      progress_interval=request.interval)
+                                      progress_interval=request.interval, **options)
         self.last_result = result
         while not stop():  # the search may end on its own (memory bound): the stream ends on input only
             time.sleep(0.02)

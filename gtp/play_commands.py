@@ -11,7 +11,7 @@ from typing import Callable
 from gogame.coords import PASS, to_gtp
 from gogame.game import GameState
 from gogame.rules import IllegalMove
-from search.result import SearchLimits, SearchResult, lcb_choice
+from search.result import NO_FILTER, MoveFilter, SearchLimits, SearchResult, lcb_choice
 from search.searcher import Searcher
 
 from .arguments import GtpFailure, parse_color, parse_vertex
@@ -47,7 +47,11 @@ class PlayCommands:
     def cmd_undo(self, args: list[str]) -> str:
         if not self.game.moves:
             raise GtpFailure("cannot undo")
-        self.game.undo()
+        try:
+            self.game.undo()
+        except IndexError as error:  # a setup node after moves (loadsgf): the history starts there
+            self.log(str(error))
+            raise GtpFailure("cannot undo") from None
         return ""
 
     def _limits(self, color: int) -> SearchLimits:
@@ -68,16 +72,19 @@ class PlayCommands:
         winner = self.game.score(self._status()["dead"]).winner
         return winner == color
 
-    def think(self, color: int, cleanup: bool = False, on_progress=None, interval: float = 1.0) -> tuple[int | str, SearchResult | None]:
-        """Choose ``color``'s move: a point, PASS or "resign"."""
+    def think(self, color: int, cleanup: bool = False, on_progress=None, interval: float = 1.0,
+              move_filter: MoveFilter = NO_FILTER) -> tuple[int | str, SearchResult | None]:
+        """Choose ``color``'s move: a point, PASS or "resign"; ``move_filter``: moves it may not
+        choose or consider near the root (``avoid``/``allow`` of the genmove_analyze commands)."""
         self.game.to_move = color
-        if not cleanup and self._passing_wins(color):
+        if not cleanup and not move_filter and self._passing_wins(color):
             return PASS, None
         start = time.perf_counter()
         limits = self._limits(color)
         # cleanup: dead stones must be captured on the board, so game ends count as they stand
+        options = {"move_filter": move_filter} if move_filter else {}
         result = self.searcher.search(self.game, limits, should_stop=self._interrupted, on_progress=on_progress,
-                                      progress_interval=interval, tromp_taylor_ends=cleanup)
+                                      progress_interval=interval, tromp_taylor_ends=cleanup, **options)
         self.time.charge(color, time.perf_counter() - start)
         self.last_result = result
         best = lcb_choice(result) if self.config.move_choice == "lcb" else result.best

@@ -11,7 +11,7 @@ from gogame.coords import PASS, CoordinateError, all_points, check_size, from_gt
 from gogame.game import GameState
 from gogame.handicap import HandicapError, check_free_handicap, fixed_handicap_points, max_fixed_handicap
 from gogame.rules import NAMED_RULES, Rules, check_komi
-from gogame.sgf import SGFError, game_to_record, load_game, write_sgf
+from gogame.sgf import SGFError, game_to_record, read_sgf, record_to_game, write_sgf
 from search.result import SearchResult
 
 from .arguments import GtpFailure, parse_float, parse_int
@@ -138,22 +138,38 @@ class SetupCommands:
     # --- SGF files ------------------------------------------------------------------------
 
     def cmd_loadsgf(self, args: list[str]) -> str:
+        """``loadsgf FILE [MOVE_NUMBER | VERTEX]``: the main line, or the position before move
+        MOVE_NUMBER (1 = the first move; setup nodes up to it included), or, as GNU Go reads a
+        vertex there, before the first move at VERTEX. Replies with the side to move."""
         if not 1 <= len(args) <= 2:
             raise GtpFailure("syntax error")
-        move_number = parse_int(args[1]) if len(args) == 2 else None
         path = Path(args[0])
         try:
             if not path.is_file() or path.stat().st_size > self.max_sgf_bytes:
                 raise SGFError(str(path), "not a regular file of at most 10 MB")
-            game = load_game(path, self.rules)
+            record = read_sgf(path)
+            moves = self._moves_before(record, args[1]) if len(args) == 2 else None
+            game = record_to_game(record, self.rules, source=str(path), moves=moves)
         except SGFError as error:
             self.log(str(error))
             raise GtpFailure("cannot load file") from None
-        if move_number is not None:  # the position before move_number is played
-            while len(game.moves) >= max(move_number, 1):
-                game.undo()
+        for warning in record.warnings:
+            self.log(f"{path}: {warning}")
         self.game, self.size, self.rules = game, game.size, game.rules
+        self.last_result = None
         return "black" if game.to_move == BLACK else "white"
+
+    @staticmethod
+    def _moves_before(record, where: str) -> int:
+        try:
+            return max(int(where) - 1, 0)
+        except ValueError:
+            pass
+        try:
+            target = from_gtp(where, record.size)
+        except CoordinateError:
+            raise GtpFailure("syntax error") from None
+        return next((index for index, (_color, pt) in enumerate(record.moves) if pt == target), len(record.moves))
 
     def cmd_printsgf(self, args: list[str]) -> str:
         text = write_sgf(game_to_record(self.game, black_name="", white_name="")).decode()

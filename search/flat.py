@@ -23,7 +23,7 @@ from gogame.playout_nb import capture_aware_playout_nb, make_rng_state
 from gogame.scoring_nb import add_ownership_nb, result_for_nb, rules_margin_nb
 from gogame.rules import Rules
 
-from .result import MoveStats, SearchLimits, SearchResult
+from .result import NO_FILTER, MoveFilter, MoveStats, SearchLimits, SearchResult
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,15 @@ class FlatMonteCarlo:
 
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
                on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0,
-               tromp_taylor_ends: bool = False) -> SearchResult:
+               tromp_taylor_ends: bool = False, move_filter: MoveFilter = NO_FILTER) -> SearchResult:
         """Search until a limit or ``should_stop()``; ``on_progress`` gets a snapshot every
         ``progress_interval`` seconds. Its playouts end with every dead stone captured, so game
-        ends are always counted as the stones stand: ``tromp_taylor_ends`` changes nothing."""
+        ends are always counted as the stones stand: ``tromp_taylor_ends`` changes nothing.
+        ``move_filter`` applies to its candidates (the root; it has no deeper tree)."""
         start = time.perf_counter()
         candidates = self.candidates(game)
+        if move_filter:
+            candidates = np.array([p for p in candidates if move_filter.permits(game.to_move, int(p))], np.int64)
         width = game.size + 2
         visits = np.zeros(len(candidates), np.int64)
         wins = np.zeros(len(candidates), np.float64)
@@ -134,14 +137,16 @@ class FlatMonteCarlo:
         total = int(visits.sum())
         prior = 1.0 / len(candidates) if len(candidates) else 0.0
         stats = []
+        unvisited = []
         for pt, n, w in zip(candidates, visits, wins):
             if n == 0:
+                unvisited.append(MoveStats(int(pt), 0, 0.0, prior, 0.0, [int(pt)], pv_visits=[0]))
                 continue
             rate = w / n
             lcb = rate - 1.96 * math.sqrt(max(rate * (1 - rate), 0.25 / n) / n)
-            stats.append(MoveStats(int(pt), int(n), float(rate), prior, float(lcb), [int(pt)]))
+            stats.append(MoveStats(int(pt), int(n), float(rate), prior, float(lcb), [int(pt)], pv_visits=[int(n)]))
         stats.sort(key=lambda s: (s.visits, s.winrate), reverse=True)
         root = float(wins.sum() / total) if total else 0.5
         width = game.size + 2
         owned = ownership.reshape(width, width)[1:-1, 1:-1] / total if total else None
-        return SearchResult(game.to_move, stats, total, root, owned, seconds)
+        return SearchResult(game.to_move, stats, total, root, owned, seconds, unvisited=unvisited)

@@ -26,7 +26,7 @@ from gogame.rules import Rules
 from nets.evaluator import Evaluator, LeafBatch
 
 from . import tree_nb as t
-from .result import MoveStats, SearchLimits, SearchResult
+from .result import NO_FILTER, MoveFilter, MoveStats, SearchLimits, SearchResult
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,15 @@ class MCTS:
         self.ownership_sum: np.ndarray | None = None
         self.ownership_count = 0
         self.root_plan = np.empty(0, np.int64)  # see plan_root()
+        self.move_filter = NO_FILTER  # the current search's (see search()), and the kept tree's
+        self._tree_filter = NO_FILTER
+        self._forbidden = np.zeros((0, 3, 0), bool)
 
     # --- keeping the root in step with the game ---------------------------------------------
 
     def _position_key(self, game: GameState) -> tuple:
-        return (game.size, game.rules, tuple(game.setup_black), tuple(game.setup_white), game.handicap)  # komi in rules
+        return (game.size, game.rules, tuple(game.setup_black), tuple(game.setup_white), game.handicap,
+                tuple(game.setup_changes))  # komi in rules
 
     def _place_root(self, game: GameState) -> None:
         """Reuse the subtree for ``game`` when it continues the last searched game, else start afresh."""
@@ -149,6 +153,7 @@ class MCTS:
         reused = False
         if (self.config.reuse_tree and old is not None and self.root >= 0
                 and self._tree_tromp_taylor == self.tromp_taylor_ends  # game ends were valued alike
+                and self._tree_filter == self.move_filter  # and the same moves were left out
                 and self._position_key(old) == self._position_key(game)
                 and game.moves[: len(old.moves)] == old.moves):
             node = self.root
@@ -159,6 +164,7 @@ class MCTS:
                 reused = True
         if not reused:
             self._tree_tromp_taylor = self.tromp_taylor_ends
+            self._tree_filter = self.move_filter
             self.root = self.tree.new_root(game.to_move)
             self.ownership_sum = None
             self.ownership_count = 0
@@ -183,7 +189,10 @@ class MCTS:
     # --- the search -------------------------------------------------------------------------
 
     def _root_moves(self, game: GameState) -> np.ndarray:
-        return game.legal_moves()  # superko-aware: the tree below the root uses simple ko
+        moves = game.legal_moves()  # superko-aware: the tree below the root uses simple ko
+        if self._forbidden.shape[0]:
+            moves = moves[~self._forbidden[0, game.to_move][moves]]
+        return moves
 
     def _evaluate(self, game: GameState, boards: np.ndarray, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Evaluator priors and values for the leaves; ``boards`` are consumed by the rollouts."""
@@ -215,7 +224,7 @@ class MCTS:
             allowed = np.array([-1], np.int64)  # only pass: no point matches -1
         t.expand_nb(tree.first_edge, tree.num_edges, tree.state, tree.move, tree.prior, tree.child, tree.counts,
                     self.root, game.board.array, game.to_move, priors[0].astype(np.float64), game.rules.suicide,
-                    allowed.astype(np.int64))
+                    allowed.astype(np.int64), np.empty(0, np.bool_))
         t.backup_nb(tree.parent, tree.visits, tree.value, tree.vloss, self.root, float(values[0]))
 
     def _add_noise(self) -> None:
@@ -228,14 +237,16 @@ class MCTS:
 
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
                on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0,
-               tromp_taylor_ends: bool = False) -> SearchResult:
+               tromp_taylor_ends: bool = False, move_filter: MoveFilter = NO_FILTER) -> SearchResult:
         """Search from ``game`` until a limit or ``should_stop()``; ``limits.visits`` counts
         simulations of this call (the reused subtree's visits are kept on top).
+        ``move_filter``: moves left out near the root (analysis ``avoid``/``allow``); a tree
+        built under another filter is not reused.
         ``tromp_taylor_ends``: score every game end as the stones stand (GTP
         kgs-genmove_cleanup, where dead stones must be captured on the board rather than assumed
         to come off; see :mod:`search.tree_nb`); a tree valued the other way is not reused."""
         start = time.perf_counter()
-        self.begin(game, tromp_taylor_ends)
+        self.begin(game, tromp_taylor_ends, move_filter)
         done = 0
         last_report = start
         while True:
@@ -261,9 +272,11 @@ class MCTS:
 
     # the three steps of a round, apart so that search_many can batch several trees together
 
-    def begin(self, game: GameState, tromp_taylor_ends: bool = False) -> None:
+    def begin(self, game: GameState, tromp_taylor_ends: bool = False, move_filter: MoveFilter = NO_FILTER) -> None:
         """Place and expand the root (reusing the tree when it continues), add root noise."""
         self.tromp_taylor_ends = tromp_taylor_ends
+        self.move_filter = move_filter
+        self._forbidden = move_filter.forbidden(game.size) if move_filter else np.zeros((0, 3, 0), bool)
         self._place_root(game)
         self._expand_root(game)
         self._add_noise()
@@ -310,7 +323,7 @@ class MCTS:
         t.expand_and_backup_nb(tree.parent, tree.visits, tree.value, tree.vloss, tree.first_edge, tree.num_edges,
                                tree.state, tree.move, tree.prior, tree.child, tree.counts, self.nodes[:count],
                                self.boards[:count], self.colors[:count], priors.astype(np.float64), values,
-                               game.rules.suicide)
+                               game.rules.suicide, self._forbidden)
 
     def warm_up(self) -> None:
         """Compile (or load from the numba cache) every kernel on a tiny board."""
@@ -321,7 +334,11 @@ class MCTS:
 
     def principal_variation(self, node: int, limit: int = 30) -> list[int]:
         """Most visited moves from ``node`` down."""
-        pv: list[int] = []
+        return [move for move, _visits in self._pv_nodes(node, limit)]
+
+    def _pv_nodes(self, node: int, limit: int = 30) -> list[tuple[int, int]]:
+        """(move, visits of the node it leads to) along the most visited path from ``node``."""
+        pv: list[tuple[int, int]] = []
         while len(pv) < limit and self.tree.state[node] == t.EXPANDED:
             best, best_visits = -1, 0
             for e in self.tree.edges(node):
@@ -330,7 +347,7 @@ class MCTS:
                     best, best_visits = e, int(self.tree.visits[c])
             if best < 0:
                 break
-            pv.append(int(self.tree.move[best]))
+            pv.append((int(self.tree.move[best]), best_visits))
             node = int(self.tree.child[best])
         return pv
 
@@ -339,10 +356,12 @@ class MCTS:
         visited moves (the others get their own move only)."""
         tree = self.tree
         stats = []
+        unvisited = []
         for e in tree.edges(self.root):
             c = int(tree.child[e])
             n = int(tree.visits[c]) if c >= 0 else 0
             if n == 0:
+                unvisited.append(MoveStats(int(tree.move[e]), 0, 0.0, float(tree.prior[e]), 0.0, [int(tree.move[e])], pv_visits=[0]))
                 continue
             q = float(tree.value[c]) / n
             winrate = (q + 1) / 2
@@ -352,16 +371,22 @@ class MCTS:
         # a proven loss (a game end scored exactly against the mover) ranks below every other move
         stats.sort(key=lambda item: (not t.proven_loss_nb(tree.state, tree.visits, tree.value, item[1]),
                                      item[0].visits, item[0].winrate), reverse=True)
+        for stat, child in stats:
+            stat.pv_visits = [stat.visits]
         for stat, child in stats[:pv_moves]:
-            stat.pv += self.principal_variation(child)
+            below = self._pv_nodes(child)
+            stat.pv += [move for move, _ in below]
+            stat.pv_visits += [visits for _, visits in below]
         moves = [stat for stat, _ in stats]
+        unvisited.sort(key=lambda stat: stat.prior, reverse=True)
         root_visits = int(tree.visits[self.root])
         root_q = -float(tree.value[self.root]) / root_visits if root_visits else 0.0
         if "score" in getattr(self.evaluator, "heads", ()):
             return self._with_heads(game, moves, SearchResult(
-                game.to_move, moves, int(sum(s.visits for s in moves)), (root_q + 1) / 2, None, seconds))
+                game.to_move, moves, int(sum(s.visits for s in moves)), (root_q + 1) / 2, None, seconds,
+                unvisited=unvisited))
         return SearchResult(game.to_move, moves, int(sum(s.visits for s in moves)), (root_q + 1) / 2,
-                            self.ownership(game), seconds)
+                            self.ownership(game), seconds, unvisited=unvisited)
 
     def _with_heads(self, game: GameState, shown: list[MoveStats], result: SearchResult) -> SearchResult:
         """The network's ownership and score at the root, and each visited move's score lead (the
@@ -376,9 +401,10 @@ class MCTS:
             boards.append(board)
         colors = np.array([game.to_move] + [3 - game.to_move] * len(shown), np.int64)
         heads = self.evaluator.evaluate_heads(LeafBatch.for_game(game, np.stack(boards), colors))
+        sign = 1.0 if game.to_move == BLACK else -1.0
         for i, stat in enumerate(shown):
             stat.score_lead = -float(heads["score_mean"][i + 1])
-        sign = 1.0 if game.to_move == BLACK else -1.0
+            stat.ownership = -sign * heads["ownership"][i + 1].astype(np.float64)  # the mover's opponent's view, to Black's
         result.ownership = sign * heads["ownership"][0].astype(np.float64)
         result.score_lead = float(heads["score_mean"][0])
         result.score_stdev = float(heads["score_stdev"][0])

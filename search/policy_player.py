@@ -19,7 +19,7 @@ from gogame.coords import from_policy_index
 from gogame.game import GameState
 from nets.evaluator import Evaluator, LeafBatch
 
-from .result import MoveStats, SearchLimits, SearchResult
+from .result import NO_FILTER, MoveFilter, MoveStats, SearchLimits, SearchResult
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,16 @@ class PolicyPlayer:
 
     def search(self, game: GameState, limits: SearchLimits, should_stop: Callable[[], bool] = lambda: False,
                on_progress: Callable[[SearchResult], None] | None = None, progress_interval: float = 1.0,
-               tromp_taylor_ends: bool = False) -> SearchResult:
-        """The network's move for the side to move of ``game`` (pass when nothing else is left);
-        it looks at no game end, so ``tromp_taylor_ends`` changes nothing."""
+               tromp_taylor_ends: bool = False, move_filter: MoveFilter = NO_FILTER) -> SearchResult:
+        """The network's move for the side to move of ``game`` (pass when nothing else is left),
+        among the moves ``move_filter`` permits; it looks at no game end, so
+        ``tromp_taylor_ends`` changes nothing."""
         start = time.perf_counter()
         priors, values = self.evaluator.evaluate_batch(LeafBatch.from_games([game]))
         candidates = np.flatnonzero(game.candidate_mask()[:-1])  # policy indices; none: pass
+        if move_filter:
+            candidates = np.array([i for i in candidates
+                                   if move_filter.permits(game.to_move, from_policy_index(int(i), game.size))], np.int64)
         applies = self.evaluator.has_value and self.evaluator.value_applies(game.size, game.white_bonus())
         winrate = float((values[0] + 1) / 2) if applies else 0.5
         if len(candidates) == 0:
@@ -77,8 +81,13 @@ class PolicyPlayer:
         for rank, i in enumerate(order):
             point = from_policy_index(int(candidates[i]), game.size)
             prior = float(probabilities[i] / total)
-            stats.append(MoveStats(point, 1 if rank == 0 else 0, winrate, prior, winrate, [point]))
-        result = SearchResult(game.to_move, stats, 1, winrate, None, time.perf_counter() - start)
+            stats.append(MoveStats(point, 1 if rank == 0 else 0, winrate, prior, winrate, [point],
+                                   pv_visits=[1 if rank == 0 else 0]))
+        shown = set(order)
+        unvisited = [MoveStats(from_policy_index(int(candidates[i]), game.size), 0, 0.0, float(probabilities[i] / total),
+                               0.0, [from_policy_index(int(candidates[i]), game.size)], pv_visits=[0])
+                     for i in np.argsort(-probabilities) if int(i) not in shown]
+        result = SearchResult(game.to_move, stats, 1, winrate, None, time.perf_counter() - start, unvisited=unvisited)
         if on_progress is not None:  # analysis streams get the network's view once
             on_progress(result)
         return result

@@ -29,6 +29,8 @@ class MoveStats:
     lcb: float
     pv: list[int] = field(default_factory=list)
     score_lead: float | None = None
+    pv_visits: list[int] = field(default_factory=list)  # visits of each node along pv (empty: not known)
+    ownership: np.ndarray | None = None  # (size, size), Black's view, after this move (from a network head)
 
 
 @dataclass
@@ -46,10 +48,61 @@ class SearchResult:
     seconds: float
     score_lead: float | None = None
     score_stdev: float | None = None
+    unvisited: list[MoveStats] = field(default_factory=list)  # other legal moves, highest prior first
 
     @property
     def best(self) -> MoveStats | None:
         return self.moves[0] if self.moves else None
+
+
+@dataclass(frozen=True)
+class MoveFilter:
+    """Moves a search may not consider near the root, as KataGo's ``avoid``/``allow`` analysis
+    arguments say (KataGo's GTP extensions, "avoid PLAYER VERTICES UNTILDEPTH"): each ``avoid``
+    entry (colour, points, until_depth) forbids those points to that colour at plies
+    1..until_depth (ply 1: the root's moves, ply 2: the replies...); each ``allow`` entry forbids
+    every other point (KataGo takes one ``allow`` and no ``avoid`` beside it; here several combine,
+    a point permitted only where every entry permits it). Pass is never forbidden, so a search
+    always has a move."""
+
+    avoid: tuple[tuple[int, frozenset[int], int], ...] = ()
+    allow: tuple[tuple[int, frozenset[int], int], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.avoid or self.allow)
+
+    @property
+    def depth(self) -> int:
+        """The deepest ply any entry reaches (0: no restriction)."""
+        return max((until for _c, _p, until in self.avoid + self.allow), default=0)
+
+    def forbidden(self, size: int) -> np.ndarray:
+        """(depth, 3, (size + 2) ** 2) bool: [ply - 1, colour, padded point] is forbidden."""
+        width = size + 2
+        table = np.zeros((self.depth, 3, width * width), bool)
+        on_board = np.zeros(width * width, bool)
+        for row in range(1, size + 1):
+            on_board[row * width + 1: row * width + size + 1] = True
+        for color, points, until in self.avoid:
+            table[:until, color, sorted(p for p in points if p > 0)] = True
+        for color, points, until in self.allow:
+            others = on_board.copy()
+            others[sorted(p for p in points if p > 0)] = False
+            table[:until, color] |= others
+        return table
+
+    def permits(self, color: int, point: int, ply: int = 1) -> bool:
+        """Whether ``color`` may play ``point`` at ``ply`` (pass always)."""
+        if point == 0:
+            return True
+        for entry_color, points, until in self.avoid:
+            if entry_color == color and ply <= until and point in points:
+                return False
+        return all(not (entry_color == color and ply <= until and point not in points)
+                   for entry_color, points, until in self.allow)
+
+
+NO_FILTER = MoveFilter()
 
 
 def choose_move(result: SearchResult, temperature: float, rng: np.random.Generator) -> int:

@@ -194,9 +194,10 @@ def backup_nb(parent, visits, value, vloss, leaf, leaf_value):
 
 @njit(cache=True, nogil=True)
 def expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, board, color, priors, allow_suicide,
-              allowed):
+              allowed, forbidden):
     """Create the edges of ``node``: every empty point legal for ``color`` (simple ko) that is
-    not its own true eye and, when ``allowed`` is not empty, is in it; plus pass. Priors come from
+    not its own true eye, when ``allowed`` is not empty is in it, and when ``forbidden`` (bool per
+    padded point) is not empty is not forbidden there; plus pass. Priors come from
     ``priors`` (policy-index order, pass last), renormalised over these moves. Returns False
     (node left unexpanded) when the edge pool is full."""
     size = board[nb.H_SIZE]
@@ -208,6 +209,8 @@ def expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, bo
         for c in range(size):
             p = (r + 1) * w + c + 1
             if nb.legal_reason_nb(board, p, color, allow_suicide) != LEGAL or nb.is_eye_nb(board, p, color):
+                continue
+            if forbidden.shape[0] > 0 and forbidden[p]:
                 continue
             if allowed.shape[0] > 0:
                 found = False
@@ -239,16 +242,25 @@ def expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, bo
 
 @njit(cache=True, nogil=True)
 def expand_and_backup_nb(parent, visits, value, vloss, first_edge, num_edges, state, move, prior, child, counts,
-                         nodes, boards, colors, priors, values, allow_suicide):
+                         nodes, boards, colors, priors, values, allow_suicide, forbidden):
     """Expand each evaluated leaf with its priors and back its value up (values: side to move's
-    view at the leaf)."""
+    view at the leaf). ``forbidden`` [ply - 1, colour, point]: moves not to create at plies
+    1..len(forbidden) below the root (see :class:`search.result.MoveFilter`)."""
     no_restriction = np.empty(0, np.int64)
+    nothing_forbidden = np.empty(0, np.bool_)
     for i in range(nodes.shape[0]):
         node = nodes[i]
+        ply = 1  # of the moves out of node
+        if forbidden.shape[0] > 0:
+            up = node
+            while parent[up] >= 0 and ply <= forbidden.shape[0]:
+                up = parent[up]
+                ply += 1
+        points = forbidden[ply - 1, colors[i]] if ply <= forbidden.shape[0] else nothing_forbidden
         if state[node] == PENDING_END:  # a game end: valued, never expanded
             state[node] = UNSETTLED_END
         elif not expand_nb(first_edge, num_edges, state, move, prior, child, counts, node, boards[i], colors[i],
-                         priors[i], allow_suicide, no_restriction):
+                           priors[i], allow_suicide, no_restriction, points):
             state[node] = UNEXPANDED
         backup_nb(parent, visits, value, vloss, node, values[i])
 

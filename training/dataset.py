@@ -26,7 +26,7 @@ import numpy as np
 from gogame.board_nb import BLACK
 from gogame.coords import to_policy_index
 from gogame.features import feature_set
-from gogame.sgf import SGFError, read_sgf, record_to_game, start_position
+from gogame.sgf import SGFError, read_sgf, record_to_game, replay
 from gogame.rules import Rules
 from common.files import atomic_write
 
@@ -96,15 +96,13 @@ def game_examples(record, features) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     """Planes (bit-packed), move indices, sides to move and outcomes (side to move's view) of
     every position of a replayed record."""
     outcome = _outcome(record.result)
-    game = start_position(record, Rules(ko="simple"))
     planes, moves, colors, outcomes = [], [], [], []
-    for color, pt in record.moves:
+    for game, color, pt in replay(record, Rules(ko="simple")):
         game.to_move = color
         planes.append(np.packbits(features.extract(game).astype(bool)))
         moves.append(to_policy_index(pt, record.size))
         colors.append(color)
         outcomes.append(outcome if color == BLACK else -outcome)
-        game.play(pt, color)
     if not moves:
         return (np.zeros((0, 0), np.uint8),) + tuple(np.zeros(0, np.int16) for _ in range(3))
     return np.stack(planes), np.array(moves, np.int16), np.array(colors, np.int8), np.array(outcomes, np.int8)

@@ -7,18 +7,16 @@ from pathlib import Path
 
 from gogame.coords import PASS
 from gogame.rules import Rules
-from gogame.sgf import start_position
+from gogame.sgf import replay
 from nets.rollout_policy import RolloutPolicy
 
 from .dataset import iter_games
 
 
 def _positions(record):
-    game = start_position(record, Rules(ko="simple"))
-    for color, pt in record.moves:
+    for game, color, pt in replay(record, Rules(ko="simple")):
         game.to_move = color
         yield game, pt
-        game.play(pt, color)
 
 
 def train_rollout_policy(data: str | Path, out: str | Path, epochs: int = 1, learning_rate: float = 0.05,

@@ -113,10 +113,17 @@ def test_kata_ownership_is_from_the_side_to_move(engine):
 
 
 @pytest.mark.parametrize("command, error", [
-    ("lz-analyze B 10 ownership true", "?7 cannot parse analyze tags"),
-    ("kata-analyze B 10 frobnicate 3", "?7 unknown or bad key frobnicate"),
-    ("kata-analyze B 10 ownership maybe", "?7 ownership expects true or false"),
+    ("lz-analyze B 10 ownership true", "?7 cannot parse analyze tags: unknown key ownership"),
+    ("kata-analyze B 10 frobnicate 3", "?7 unknown key frobnicate"),
+    ("kata-analyze B 10 ownership maybe", "?7 ownership expects true or false, not 'maybe'"),
     ("kata-analyze B interval", "?7 missing value for interval"),
+    ("kata-analyze B 10 minmoves -3", "?7 minmoves must be at least 0, not -3"),
+    ("kata-analyze B 10 maxmoves many", "?7 maxmoves expects a whole number, not 'many'"),
+    ("kata-analyze B 10 avoid b e5 1 avoid w", "?7 avoid expects a colour, vertices and a depth"),
+    ("kata-analyze B 10 avoid x e5 1", "?7 avoid: 'x' is not a colour"),
+    ("kata-analyze B 10 allow b e5,z99 1", "?7 allow: vertex 'z99' is off the 9x9 board"),
+    ("lz-analyze B 10 avoid b e5 0", "?7 cannot parse analyze tags: avoid: depth must be at least 1, not 0"),
+    ("lz-genmove_analyze B 10 allow b e5 deep", "?7 cannot parse analyze tags: allow: depth 'deep' is not a whole number"),
 ])
 def test_bad_analysis_arguments_fail_cleanly(engine, command, error):
     assert run(engine, f"7 {command}") == f"{error}\n\n"

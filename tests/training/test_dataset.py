@@ -163,3 +163,19 @@ def test_a_shard_folder_is_checked(tmp_path, collection):
     (out / "train-00000.npz").write_bytes(b"torn")
     with pytest.raises(DatasetError, match="train-00000.npz: unreadable shard"):
         load_split(out, "train")
+
+
+def test_real_world_records_are_kept_as_loadsgf_reads_them(tmp_path):
+    # the same reader as loadsgf (issue 14): a charset the names are not in, KM[], setup after moves
+    folder = tmp_path / "real"
+    folder.mkdir()
+    (folder / "charset.sgf").write_bytes(
+        "(;GM[1]FF[4]CA[UTF-8]SZ[5]KM[0.5]RE[B+3.5]PB[李昌镐]PW[曹薰铉];B[cc];W[bb];B[dd])".encode("gb18030"))
+    (folder / "komi.sgf").write_bytes(sgf(root="").replace(b"KM[0.5]", b"KM[]"))
+    (folder / "setup-later.sgf").write_bytes(sgf(moves=";B[cc];W[bb];AB[ee]AE[cc];B[dd];W[]"))
+    sidecar = build_shards([folder], tmp_path / "shards", ShardConfig(size=5, heldout_fraction=0.0))
+    assert sidecar["games"] == {"train": 3} and sidecar["positions"]["train"] == 3 + 5 + 4
+    setup = read_sgf(folder / "setup-later.sgf")
+    planes = game_examples(setup, feature_set("alphago48"))[0]
+    stones = np.unpackbits(planes[2])[:2 * 25].reshape(2, 5, 5)  # own and opponent stones, Black to move
+    assert stones[0, 4, 4] and not stones[0, 2, 2]  # the setup stone at E1 is there, C3 cleared

@@ -59,8 +59,12 @@ class EngineConfig:
     0 = its most probable move) or ``flat`` (flat Monte Carlo, ``flat``); ``time``: per-move
     limits; resignation below ``resign_threshold`` win rate after ``resign_min_visits``;
     ``move_choice``: the most ``visits`` (AlphaGo) or the highest win-rate lower bound among
-    moves with at least a tenth of the most visits (``lcb``, Leela Zero's); ``ownership_playouts`` for final_score / final_status_list; ``seed``: the one seed of the
-    searcher, the networks' symmetries and the rollouts."""
+    moves with at least a tenth of the most visits (``lcb``, Leela Zero's); ``move_temperature``
+    above 0: the move drawn among the searched ones with probability proportional to
+    visits ** (1 / move_temperature) instead (KataGo's chosenMoveTemperature); ``ponder``: after
+    its own move, search the opponent's position until the next command arrives, the tree kept
+    for the next move; ``ownership_playouts`` for final_score / final_status_list; ``seed``: the
+    one seed of the searcher, the networks' symmetries and the rollouts."""
 
     boardsize: int = 19
     rules: Rules = field(default_factory=Rules)
@@ -74,6 +78,8 @@ class EngineConfig:
     resign_threshold: float = 0.05
     resign_min_visits: int = 2000
     move_choice: Literal["visits", "lcb"] = "visits"
+    move_temperature: float = 0.0
+    ponder: bool = False
     ownership_playouts: int = 400
     seed: int = 0
 
@@ -83,6 +89,8 @@ class EngineConfig:
             raise ValueError(f"seed must be at least 0, got {self.seed}")
         if not 0 <= self.resign_threshold < 1:
             raise ValueError(f"resign_threshold must be in [0, 1), got {self.resign_threshold}")
+        if not self.move_temperature >= 0:
+            raise ValueError(f"move_temperature must be at least 0, got {self.move_temperature}")
         if self.ownership_playouts < 1:
             raise ValueError(f"ownership_playouts must be at least 1, got {self.ownership_playouts}")
 

@@ -6,7 +6,8 @@ mixins the engine is made of:
 - :mod:`gtp.play_commands`: play, undo, genmove and its variants, ``think``;
 - :mod:`gtp.analysis_commands`: lz/kata analysis streams, GoGui analyze commands;
 - :mod:`gtp.scoring_commands`: score, dead stones, stone lists, legality, showboard;
-- :mod:`gtp.time_commands`: time settings and time left.
+- :mod:`gtp.time_commands`: time settings and time left;
+- :mod:`gtp.kata_commands`: KataGo's rules and live parameter commands.
 
 Arguments are parsed by :mod:`gtp.arguments`. I/O is injected (``write``, ``input_pending``,
 ``interrupted``), so tests drive the engine without processes; :mod:`gtp.server` connects it to
@@ -17,6 +18,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version as package_version
 from typing import Callable
 
+import numpy as np
+
 from gogame.game import GameState
 from search.result import SearchResult
 from search.searcher import Searcher
@@ -24,6 +27,7 @@ from search.searcher import Searcher
 from .analysis_commands import STREAMED_COMMANDS, AnalysisCommands
 from .arguments import GtpFailure
 from .config import EngineConfig
+from .kata_commands import KataCommands
 from .play_commands import PlayCommands
 from .protocol import Command, format_response
 from .scoring_commands import ScoringCommands
@@ -42,7 +46,7 @@ def _version() -> str:
         return "0.0.0"
 
 
-class GtpEngine(SetupCommands, PlayCommands, AnalysisCommands, ScoringCommands, TimeCommands):
+class GtpEngine(SetupCommands, PlayCommands, AnalysisCommands, ScoringCommands, TimeCommands, KataCommands):
     """State and commands. ``execute`` answers one parsed command through ``write``."""
 
     def __init__(self, config: EngineConfig, searcher: Searcher, log: Callable[[str], None] = lambda text: None) -> None:
@@ -55,6 +59,8 @@ class GtpEngine(SetupCommands, PlayCommands, AnalysisCommands, ScoringCommands, 
         self.time = TimeManager(lag=config.time.lag)
         self.game = GameState(self.size, self.rules)
         self.last_result: SearchResult | None = None
+        self.rng = np.random.default_rng(config.seed)  # move_temperature's draws
+        self.ponder_color: int | None = None  # the side to move after the engine's own move (see ponder)
         self.quit_requested = False
         self._input_pending: Callable[[], bool] = lambda: False
         self._interrupted: Callable[[], bool] = lambda: False
@@ -85,6 +91,12 @@ class GtpEngine(SetupCommands, PlayCommands, AnalysisCommands, ScoringCommands, 
             "time_left": self.cmd_time_left,
             "kgs-time_settings": self.cmd_kgs_time_settings,
             "kgs-rules": self.cmd_kgs_rules,
+            "kata-get-rules": self.cmd_kata_get_rules,
+            "kata-set-rules": self.cmd_kata_set_rules,
+            "kata-set-rule": self.cmd_kata_set_rule,
+            "kata-get-param": self.cmd_kata_get_param,
+            "kata-set-param": self.cmd_kata_set_param,
+            "kata-list-params": self.cmd_kata_list_params,
             "loadsgf": self.cmd_loadsgf,
             "printsgf": self.cmd_printsgf,
             "is_legal": self.cmd_is_legal,

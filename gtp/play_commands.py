@@ -11,7 +11,7 @@ from typing import Callable
 from gogame.coords import PASS, to_gtp
 from gogame.game import GameState
 from gogame.rules import IllegalMove
-from search.result import NO_FILTER, MoveFilter, SearchLimits, SearchResult, lcb_choice
+from search.result import NO_FILTER, MoveFilter, SearchLimits, SearchResult, choose_move, lcb_choice
 from search.searcher import Searcher
 
 from .arguments import GtpFailure, parse_color, parse_vertex
@@ -90,10 +90,23 @@ class PlayCommands:
         best = lcb_choice(result) if self.config.move_choice == "lcb" else result.best
         if best is None:
             return PASS, result
+        if self.config.move_temperature > 0:
+            chosen = choose_move(result, self.config.move_temperature, self.rng)
+            best = next(m for m in result.moves if m.move == chosen)
         if (not cleanup and result.visits >= self.config.resign_min_visits
                 and best.winrate < self.config.resign_threshold):
             return "resign", result
         return best.move, result
+
+    def ponder(self, should_stop: Callable[[], bool]) -> SearchResult | None:
+        """With ``ponder`` on and right after the engine's own move: search the opponent's
+        position until ``should_stop()`` (the next command), keeping the tree, so that the next
+        genmove after the opponent's reply starts from that reply's subtree. None when there is
+        nothing to ponder."""
+        if not self.config.ponder or self.ponder_color != self.game.to_move or self.game.is_over:
+            return None
+        self.ponder_color = None
+        return self.searcher.search(self.game, SearchLimits(), should_stop=should_stop)
 
     def cmd_genmove(self, args: list[str], commit: bool, cleanup: bool = False) -> str:
         if len(args) != 1:
@@ -107,6 +120,7 @@ class PlayCommands:
             return "resign"
         if commit:
             self.game.play(move, color)
+            self.ponder_color = self.game.to_move
         else:
             self.game.to_move = color
         return to_gtp(move, self.size)

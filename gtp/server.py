@@ -1,6 +1,7 @@
 """Connects a GtpEngine to byte streams: a reader thread keeps reading input while the engine
 thinks (analysis stops on any new line, ``# interrupt`` stops a genmove), and every response and
-analysis line is written and flushed at once. Only protocol text reaches the output stream."""
+analysis line is written and flushed at once. Only protocol text reaches the output stream. With
+``ponder`` on, the engine searches between its move and the next line."""
 from __future__ import annotations
 
 import queue
@@ -58,3 +59,8 @@ def serve(engine: GtpEngine, source: BinaryIO, sink: TextIO) -> None:
             write(format_response(command.id, False, f"internal error: {error}"))
         if engine.quit_requested:
             break
+        if lines.empty():  # the opponent's time: ponder (when on) until the next line arrives
+            try:
+                engine.ponder(should_stop=lambda: not lines.empty())
+            except Exception as error:  # pondering is optional: never let it end the session
+                engine.log(f"pondering stopped: {error!r}")

@@ -213,12 +213,19 @@ class MCTS:
         return values
 
     def _expand_root(self, game: GameState) -> None:
-        tree = self.tree
-        if tree.state[self.root] == t.EXPANDED:
+        if self.tree.state[self.root] == t.EXPANDED:
             return
         boards = game.board.array[None, :].copy()
         colors = np.array([game.to_move], np.int64)
         priors, values = self._evaluate(game, boards.copy(), colors)
+        self._expand_root_with(game, priors, values)
+
+    def root_expanded(self) -> bool:
+        return bool(self.tree.state[self.root] == t.EXPANDED)
+
+    def _expand_root_with(self, game: GameState, priors: np.ndarray, values: np.ndarray) -> None:
+        """Expand the root with the evaluator's priors (1, A) and its (mixed) value (1,)."""
+        tree = self.tree
         allowed = self._root_moves(game)
         if len(allowed) == 0:
             allowed = np.array([-1], np.int64)  # only pass: no point matches -1
@@ -272,14 +279,18 @@ class MCTS:
 
     # the three steps of a round, apart so that search_many can batch several trees together
 
-    def begin(self, game: GameState, tromp_taylor_ends: bool = False, move_filter: MoveFilter = NO_FILTER) -> None:
-        """Place and expand the root (reusing the tree when it continues), add root noise."""
+    def begin(self, game: GameState, tromp_taylor_ends: bool = False, move_filter: MoveFilter = NO_FILTER,
+              expand: bool = True) -> None:
+        """Place and expand the root (reusing the tree when it continues), add root noise.
+        ``expand=False``: the caller expands the root (``_expand_root_with``) and adds the noise,
+        as search_many does for all its roots in one evaluator call."""
         self.tromp_taylor_ends = tromp_taylor_ends
         self.move_filter = move_filter
         self._forbidden = move_filter.forbidden(game.size) if move_filter else np.zeros((0, 3, 0), bool)
         self._place_root(game)
-        self._expand_root(game)
-        self._add_noise()
+        if expand:
+            self._expand_root(game)
+            self._add_noise()
         length = game.board.array.shape[0]
         self.boards = np.empty((self.config.batch_size, length), np.int64)
         self.nodes = np.empty(self.config.batch_size, np.int64)
@@ -421,19 +432,31 @@ class MCTS:
 
 
 
-def search_many(searches: list[MCTS], games: list[GameState], visits: int) -> list[SearchResult]:
+def search_many(searches: list[MCTS], games: list[GameState], visits: int,
+                move_filters: list[MoveFilter] | None = None) -> list[SearchResult]:
     """Search several games at once for ``visits`` simulations each, every round's leaves of all
     of them evaluated in one call of the (shared) evaluator: how self-play keeps a GPU busy when
     each game's own batch is small. Games must share board size and scoring (komi, handicap
-    compensation, area or territory)."""
+    compensation, area or territory). ``move_filters``: each search's moves left out (analysis)."""
     evaluator = searches[0].evaluator
     if any(s.evaluator is not evaluator for s in searches):
         raise ValueError("search_many needs one evaluator shared by every search")
     if len({(g.size, g.white_bonus(), g.territory_scoring) for g in games}) != 1:
         raise ValueError("search_many needs games of one board size and scoring (komi, compensation, rules)")
     start = time.perf_counter()
-    for search, game in zip(searches, games):
-        search.begin(game)
+    for i, (search, game) in enumerate(zip(searches, games)):
+        search.begin(game, move_filter=move_filters[i] if move_filters else NO_FILTER, expand=False)
+    fresh = [i for i, search in enumerate(searches) if not search.root_expanded()]
+    if fresh:  # every new root in one evaluator call
+        boards = np.stack([games[i].board.array for i in fresh])
+        colors = np.array([games[i].to_move for i in fresh], np.int64)
+        priors, values = evaluator.evaluate_batch(LeafBatch.for_game(games[fresh[0]], boards.copy(), colors))
+        for row, i in enumerate(fresh):
+            mixed = searches[i]._mix_rollouts(games[i], boards[row:row + 1].copy(), colors[row:row + 1],
+                                              values[row:row + 1])
+            searches[i]._expand_root_with(games[i], priors[row:row + 1], mixed)
+    for search in searches:
+        search._add_noise()
     done = [0] * len(games)
     while True:
         active, boards, colors, counts = [], [], [], []

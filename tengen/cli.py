@@ -151,6 +151,34 @@ def _gtp(args) -> int:
     os._exit(0)
 
 
+def _analysis(args) -> int:
+    from gtp.json_analysis import AnalysisEngine, json_writer, serve_analysis
+    from search.mcts import MCTS
+    from tengen.wiring import build_searcher, describe
+
+    config = _engine_config(args)
+    if config.player != "mcts":
+        raise ValueError(f"tengen analysis searches with MCTS: player={config.player} has no tree to analyse")
+    if args.positions < 1:
+        raise ValueError(f"--positions must be at least 1, got {args.positions}")
+    protocol_out = sys.stdout
+    sys.stdout = sys.stderr  # nothing but JSON lines may reach the client
+    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    searcher = build_searcher(config)
+    assert isinstance(searcher, MCTS)
+    log(f"Tengen analysis engine: {describe(config)}; warming up")
+    searcher.warm_up()
+    engine = AnalysisEngine(searcher, json_writer(protocol_out), default_visits=config.time.visits or 500,
+                            positions_per_batch=args.positions, log=log)
+    log("ready")
+    serve_analysis(engine, sys.stdin.buffer)
+    log(f"done: {engine.analysed} positions, {engine.counter.calls} network calls, mean batch "
+        f"{engine.counter.mean:.1f} positions")
+    protocol_out.flush()
+    sys.stderr.flush()
+    os._exit(0)  # as _gtp: the reader thread may still block on stdin
+
+
 def _play(args) -> int:
     from gogame.board_nb import BLACK, WHITE
     from gtp.terminal import play_in_terminal
@@ -426,6 +454,12 @@ def build_parser() -> argparse.ArgumentParser:
     gtp = subparsers.add_parser("gtp", help="speak GTP on stdin/stdout (for Sabaki, GoGui, match runners)")
     _add_engine_options(gtp)
     gtp.set_defaults(handler=_gtp)
+    analysis = subparsers.add_parser("analysis", help="KataGo's JSON analysis protocol on stdin/stdout (for KaTrain, "
+                                                      "ogatak, scripts)")
+    _add_engine_options(analysis)
+    analysis.add_argument("--positions", type=int, default=16, metavar="N",
+                          help="positions searched together, their leaves joined in one network call (default 16)")
+    analysis.set_defaults(handler=_analysis)
     play = subparsers.add_parser("play", help="play a game against the engine in the terminal")
     _add_engine_options(play)
     play.add_argument("--color", choices=["black", "white"], default="black", help="your colour (default black)")

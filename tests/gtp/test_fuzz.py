@@ -21,11 +21,18 @@ COMMANDS = ["protocol_version", "name", "version", "known_command", "list_comman
             "kgs-time_settings", "kgs-genmove_cleanup", "kgs-rules", "loadsgf", "printsgf", "is_legal",
             "list_stones", "captures", "gogui-analyze_commands", "gogui-interrupt", "tengen-ownership",
             "tengen-policy", "tengen-pv", "lz-analyze", "kata-analyze", "lz-genmove_analyze",
-            "kata-genmove_analyze", "frobnicate", "Play", "GENMOVE", "analyze"]
+            "kata-genmove_analyze", "frobnicate", "Play", "GENMOVE", "analyze",
+            # issue 14: KataGo's rules and parameter commands
+            "kata-get-rules", "kata-set-rules", "kata-set-rule", "kata-get-param", "kata-set-param", "kata-list-params"]
 ARGS = ["b", "w", "black", "WHITE", "B", "pass", "PASS", "resign", "D4", "d4", "A1", "T19", "Z25", "I5", "J10",
         "E5", "0", "1", "2", "5", "9", "19", "25", "26", "-1", "7.5", "1e9", "nan", "inf", "true", "false",
         "alive", "dead", "seki", "none", "absolute", "byoyomi", "canadian", "chinese", "japanese", "tromp-taylor",
-        "interval", "ownership", "maxmoves", "minmoves", "10", "50", "game.sgf", "", "\u00e9", "\u4e2d"]
+        "interval", "ownership", "maxmoves", "minmoves", "10", "50", "game.sgf", "", "\u00e9", "\u4e2d",
+        # issue 14: analysis arguments, rules JSON, live parameters
+        "avoid", "allow", "e5,d4,c3", "d4,", ",", "a1,j9,z99", "pvVisits", "ownershipStdev", "movesOwnership",
+        "rootInfo", "SIMPLE", "korean", '{"ko":"SIMPLE"}', '{"ko":', "ko", "suicide", "whiteHandicapBonus",
+        # (not maxVisits or maxTime: "none" and "1e9" would let a genmove think for an hour)
+        "chosenMoveTemperature", "ponderingEnabled", "search.c_puct", "move_choice", "lcb"]
 SENTINEL_ID = 987654321
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 

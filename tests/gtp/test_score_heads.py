@@ -71,3 +71,36 @@ def test_each_moves_score_lead_is_the_networks_score_after_it_for_the_mover(zero
 def test_networks_without_score_heads_report_no_score():
     engine = make_engine({"boardsize": 5, "time.visits": 32, "player": "mcts", "nets.device": "cpu"})
     assert "scoreLead" not in streamed(engine, "kata-analyze B 10")
+
+
+def test_moves_ownership_and_the_json_analysis_use_the_heads(zero_checkpoint):
+    import io
+    import json
+
+    from gtp.json_analysis import AnalysisEngine, serve_analysis
+
+    engine = make_engine({"boardsize": 5, "time.visits": 48, "nets.weights": str(zero_checkpoint),
+                          "nets.device": "cpu", "search.rollout_weight": 0.0})
+    text = streamed(engine, "kata-analyze W 10 movesOwnership true pvVisits true")
+    last = [line for line in text.split("\n") if line.startswith("info")][-1]
+    for block in last.split("info ")[1:]:
+        tail = block.split(" movesOwnership ")
+        assert len(tail) == 2 and len(tail[1].split()) == 25 and " pvVisits " in tail[0]
+    answers: list[dict] = []
+    analysis = AnalysisEngine(engine.searcher, answers.append, default_visits=32)
+    query = {"id": "z", "boardXSize": 5, "boardYSize": 5, "komi": 2.5, "moves": [["B", "C3"]],
+             "includeOwnership": True, "includeMovesOwnership": True}
+    serve_analysis(analysis, io.BytesIO((json.dumps(query) + "\n").encode()))
+    assert not [a for a in answers if "warning" in a]  # the heads are there: no scoreLead warning
+    (answer,) = [a for a in answers if "moveInfos" in a]
+    assert "scoreLead" in answer["rootInfo"] and all("scoreLead" in info for info in answer["moveInfos"])
+    assert len(answer["ownership"]) == 25 and all(len(info["ownership"]) == 25 for info in answer["moveInfos"])
+    # Black's view (the default): the root's lead for White to move, turned to Black's
+    heads = engine.searcher.evaluator.evaluate_heads(LeafBatch.from_games([_after_c3()]))
+    assert answer["rootInfo"]["scoreLead"] == pytest.approx(-float(heads["score_mean"][0]), abs=1e-4)
+
+
+def _after_c3() -> GameState:
+    game = GameState(5, Rules(komi=2.5))
+    game.play_gtp("C3")
+    return game

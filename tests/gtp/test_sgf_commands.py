@@ -9,7 +9,7 @@ import pytest
 from tests.gtp.engines import engine as make_engine
 from tests.gtp.test_engine import run, streamed
 
-CASES = Path(__file__).resolve().parents[3] / "shared" / "cases"
+CASES = Path(__file__).resolve().parents[1] / "cases"  # a copy of ../shared/cases: inputs from real use
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import board_nb as nb
 from .board_nb import BLACK, BORDER, EMPTY, WHITE
-from .coords import check_size, point, row_col
+from .coords import check_size, point, row_col, to_gtp
 from .scoring_nb import area_score_nb, region_owners_nb
 
 STONE_CHARS = {EMPTY: ".", BLACK: "X", WHITE: "O"}
@@ -159,12 +159,12 @@ class Board:
         """Add a setup stone (not a move); raises ValueError when the point is taken or the
         stone would capture or leave a chain without liberties."""
         if self.color_at(pt) != EMPTY:
-            raise ValueError(f"setup stone on an occupied point {row_col(pt, self.size)}")
+            raise ValueError(f"setup stone on an occupied point {to_gtp(pt, self.size)}")
         before = self.array.copy()
         captured = nb.place_stone_nb(self.array, pt, color)
         if captured or self.color_at(pt) != color:  # it took stones, or its own chain died
             self.array[:] = before
-            raise ValueError(f"setup stone at {row_col(pt, self.size)} leaves a chain without liberties")
+            raise ValueError(f"setup stone at {to_gtp(pt, self.size)} leaves a chain without liberties")
 
     def to_ascii(self) -> str:
         return "\n".join(" ".join(STONE_CHARS[int(v)] for v in row) for row in self.grid())

@@ -219,10 +219,12 @@ class GameState:
             raise IndexError("no move to undo")
         if self.setup_changes and self.setup_changes[-1][0] == len(self.moves):
             raise IndexError(f"the position was set up after move {len(self.moves)}: earlier moves cannot be undone")
-        array, self.to_move, self.consecutive_passes = self._snapshots.pop()
+        array, _to_move, self.consecutive_passes = self._snapshots.pop()
         self.board.array = array
         self._forget()
-        return self.moves.pop()
+        move = self.moves.pop()
+        self.to_move = move.color  # the player whose move it was moves again (GTP undo)
+        return move
 
     def recent_boards(self, count: int) -> list[np.ndarray]:
         """Board arrays of the current position and up to ``count - 1`` earlier ones, newest

@@ -24,7 +24,7 @@ from sgfmill import sgf, sgf_grammar
 from .board_nb import BLACK, EMPTY, WHITE
 from .coords import MAX_SIZE, MIN_SIZE, PASS, point, row_col
 from .game import GameState, SetupChange
-from .rules import IllegalMove, Rules, check_komi
+from .rules import NAMED_RULES, IllegalMove, Rules, check_komi
 
 _COLOR_LETTER = {BLACK: "b", WHITE: "w"}
 _LETTER_COLOR = {"b": BLACK, "w": WHITE}
@@ -211,6 +211,10 @@ def _normalise_root(root: dict, warnings: list[str]) -> None:
             except ValueError as error:
                 raise ValueError(f"bad komi KM[{raw}]: {error}") from None
             root["KM"] = [repr(komi).encode()]
+    if "GM" in root:
+        game = root["GM"][0].decode("utf-8", errors="replace").strip()
+        if game not in ("", "1"):
+            raise ValueError(f"GM[{game}]: not a game of Go (GM[1])")
     if "HA" in root:
         raw = root["HA"][0].decode("utf-8", errors="replace").strip()
         if not raw:
@@ -235,6 +239,8 @@ def _player(node: "sgf.Tree_node") -> int | None:
     if not node.has_property("PL"):
         return None
     raw = node.get_raw("PL").decode("utf-8", errors="replace").strip().lower()
+    if not raw:
+        return None  # PL[]: no side given, as when absent
     color = {"b": BLACK, "w": WHITE, "1": BLACK, "2": WHITE}.get(raw)
     if color is None:
         raise ValueError(f"bad side to move PL[{raw}]")
@@ -366,7 +372,7 @@ def game_to_record(game: GameState, black_name: str = "", white_name: str = "", 
     kept for a set-up start position whose side to move is not the default."""
     if result is None:
         result = game.result() if game.is_over else ""
-    rules_name = "Chinese" if game.rules.scoring == "area" else "Japanese"
+    rules_name = sgf_rules_name(game.rules)
     default = WHITE if game.handicap else BLACK
     first_mover = game.moves[0].color if game.moves else game.to_move
     return GameRecord(
@@ -377,6 +383,27 @@ def game_to_record(game: GameState, black_name: str = "", white_name: str = "", 
         to_move=first_mover if first_mover != default and (game.setup_black or game.setup_white) else None,
         setup_changes=dict(game.setup_changes),
     )
+
+
+# RU values as SGF files write them (FF[4] names Japanese, Chinese, AGA, NZ, GOE) -> our rule sets
+_SGF_RULES = {"chinese": "chinese", "japanese": "japanese", "korean": "japanese", "aga": "aga", "nz": "new-zealand",
+              "new zealand": "new-zealand", "new-zealand": "new-zealand", "tromp-taylor": "tromp-taylor",
+              "tromp taylor": "tromp-taylor", "tromp_taylor": "tromp-taylor"}
+_RULES_SGF = {"chinese": "Chinese", "japanese": "Japanese", "aga": "AGA", "new-zealand": "NZ", "tromp-taylor": "Tromp-Taylor"}
+
+
+def rules_named_by(record: GameRecord, current: Rules) -> Rules | None:
+    """The rule set the record's ``RU`` names, with ``current``'s komi; None for no or an unknown name."""
+    key = _SGF_RULES.get(record.rules.strip().lower())
+    return None if key is None else Rules.named(key, current)
+
+
+def sgf_rules_name(rules: Rules) -> str:
+    """The RU value for ``rules``: its named set's SGF name, else Chinese or Japanese by scoring."""
+    for key, named in NAMED_RULES.items():
+        if named.with_changes(komi=rules.komi) == rules:
+            return _RULES_SGF[key]
+    return "Chinese" if rules.scoring == "area" else "Japanese"
 
 
 def write_sgf(record: GameRecord | GameState) -> bytes:
@@ -441,5 +468,6 @@ def load_collection(paths: Iterable[str | os.PathLike], report: LoadReport, repl
 
 
 __all__ = ["GameRecord", "SGFError", "LoadReport", "SetupChange", "read_sgf", "start_position", "replay",
+           "rules_named_by", "sgf_rules_name",
            "record_to_game", "load_game",
            "game_to_record", "write_sgf", "load_collection"]

@@ -33,6 +33,7 @@ class AnalysisCommands:
     last_result: SearchResult | None
     _input_pending: Callable[[], bool]
     _interrupted: Callable[[], bool]
+    log: Callable[[str], None]
 
     def _stream(self, command: Command, write: Callable[[str], None]) -> None:
         dialect = "kata" if command.name.startswith("kata") else "lz"
@@ -45,8 +46,17 @@ class AnalysisCommands:
         write(header(command.id))
 
         def report(result: SearchResult) -> None:
-            write(format_info_line(result, request, dialect, self.size) + "\n")
+            line = format_info_line(result, request, dialect, self.size)
+            if line:  # an empty line would end the response (maxmoves 0: nothing to list)
+                write(line + "\n")
 
+        try:
+            self._run_stream(request, genmove, report, write)
+        except Exception as error:  # after the header: end the stream, as KataGo does, the reason on stderr
+            self.log(f"{command.name} stopped: {error!r}")
+            write("\n")
+
+    def _run_stream(self, request, genmove: bool, report, write: Callable[[str], None]) -> None:
         if genmove:
             move, _ = self.think(request.color, on_progress=report, interval=request.interval,
                                  move_filter=request.move_filter)

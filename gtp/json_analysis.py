@@ -37,7 +37,7 @@ VERSION = "1.0"
 KNOWN_FIELDS = {"id", "moves", "initialStones", "initialPlayer", "rules", "komi", "boardXSize", "boardYSize",
                 "analyzeTurns", "maxVisits", "includeOwnership", "includePolicy", "includePVVisits",
                 "includeMovesOwnership", "includeOwnershipStdev", "avoidMoves", "allowMoves", "priority",
-                "overrideSettings", "action", "terminateId", "turnNumbers", "reportDuringSearchEvery"}
+                "overrideSettings", "action", "terminateId", "turnNumbers"}
 _COLORS = {"b": BLACK, "black": BLACK, "w": WHITE, "white": WHITE}
 
 
@@ -66,11 +66,13 @@ class Position:
     pv_visits: bool = False
     moves_ownership: bool = False
     black_view: bool = True
+    search: MCTS | None = None  # once its search has started (a search stopped for new input goes on later)
+    done: int = 0  # simulations so far
 
     @property
     def group(self) -> tuple:
         """Positions of one group can share network calls (:func:`search_many`)."""
-        return (self.game.size, self.game.white_bonus(), self.game.territory_scoring, self.visits)
+        return (self.game.size, self.game.white_bonus(), self.game.territory_scoring)
 
 
 @dataclass
@@ -162,7 +164,7 @@ def _filters(query: dict, size: int) -> MoveFilter:
     return MoveFilter(tuple(entries["avoidMoves"]), tuple(entries["allowMoves"]))
 
 
-def parse_query(query: object, default_visits: int, order: int) -> tuple[list[Position], list[dict]]:
+def parse_query(query: object, default_visits: int, order: int, default_size: int = 19) -> tuple[list[Position], list[dict]]:
     """The positions a query asks for, and its warnings (unused fields); raises QueryError."""
     if not isinstance(query, dict):
         raise QueryError("a query must be a JSON object")
@@ -170,7 +172,7 @@ def parse_query(query: object, default_visits: int, order: int) -> tuple[list[Po
         raise QueryError("id is missing or not a string", "id")
     warnings = [{"id": query["id"], "field": key, "warning": "unexpected or unused field"}
                 for key in query if key not in KNOWN_FIELDS]
-    width = _integer(query, "boardXSize", 19, MIN_SIZE, MAX_SIZE)
+    width = _integer(query, "boardXSize", default_size, MIN_SIZE, MAX_SIZE)
     height = _integer(query, "boardYSize", width, MIN_SIZE, MAX_SIZE)
     if width != height:
         raise QueryError(f"boardXSize {width} and boardYSize {height}: rectangular boards are not supported", "boardYSize")
@@ -190,6 +192,8 @@ def parse_query(query: object, default_visits: int, order: int) -> tuple[list[Po
             raise QueryError(f"komi: {error}", "komi") from None
     moves = _stones(query.get("moves", []), size, "moves")
     initial = _stones(query.get("initialStones", []), size, "initialStones")
+    if any(pt == PASS for _c, pt in initial):
+        raise QueryError("initialStones: a pass is not a stone", "initialStones")
     turns = query.get("analyzeTurns", [len(moves)])
     if not isinstance(turns, list) or not turns or not all(
             isinstance(t, int) and not isinstance(t, bool) and 0 <= t <= len(moves) for t in turns):
@@ -207,7 +211,7 @@ def parse_query(query: object, default_visits: int, order: int) -> tuple[list[Po
                  for key in overrides if key != "reportAnalysisWinratesAs"]
     game = GameState(size, rules)
     try:
-        game.setup_stones([p for c, p in initial if c == BLACK and p != PASS], [p for c, p in initial if c == WHITE and p != PASS])
+        game.setup_stones([p for c, p in initial if c == BLACK], [p for c, p in initial if c == WHITE])
     except ValueError as error:
         raise QueryError(f"initialStones: {error}", "initialStones") from None
     first = _color(query["initialPlayer"], "initialPlayer") if "initialPlayer" in query else (
@@ -297,19 +301,25 @@ class AnalysisEngine:
     ``positions_per_batch`` queued positions of one group (highest priority first) together."""
 
     def __init__(self, template: MCTS, write: Callable[[dict], None], default_visits: int = 500,
-                 positions_per_batch: int = 16, log: Callable[[str], None] = lambda text: None) -> None:
+                 positions_per_batch: int = 16, log: Callable[[str], None] = lambda text: None,
+                 default_size: int = 19) -> None:
         self.counter = BatchCounter()
         self.evaluator = CountingEvaluator(template.evaluator, self.counter)
-        self.search_config = replace(template.config, reuse_tree=False)
+        # each position has its own tree, kept while its search waits for new input to be read
+        self.search_config = replace(template.config, reuse_tree=True)
         self.rollout_weights = template.policy_weights
         self.write = write
         self.default_visits = default_visits
+        self.default_size = default_size
         self.positions_per_batch = positions_per_batch
         self.log = log
         self.pending: list[Position] = []
         self.arrivals = 0
         self.analysed = 0
-        self.has_score = "score" in getattr(template.evaluator, "heads", ())
+        heads = getattr(template.evaluator, "heads", ())
+        self.has_score = "score" in heads
+        self.has_ownership_head = "ownership" in heads
+        self.should_stop: Callable[[], bool] = lambda: False  # new input waiting (serve_analysis sets it)
 
     def handle_line(self, line: str) -> None:
         text = line.strip()
@@ -326,7 +336,7 @@ class AnalysisEngine:
                 self._action(query)
                 return
             self.arrivals += 1
-            positions, warnings = parse_query(query, self.default_visits, self.arrivals)
+            positions, warnings = parse_query(query, self.default_visits, self.arrivals, self.default_size)
         except QueryError as error:
             self.write({key: value for key, value in (("id", query_id), ("field", error.field), ("error", str(error)))
                         if value is not None})
@@ -336,6 +346,9 @@ class AnalysisEngine:
         if not self.has_score:
             self.write({"id": query_id, "field": "scoreLead",
                         "warning": "the network has no score head: scoreLead and scoreStdev are omitted"})
+        if not self.has_ownership_head and query.get("includeMovesOwnership") is True:
+            self.write({"id": query_id, "field": "includeMovesOwnership",
+                        "warning": "the network has no ownership head: each move's ownership is omitted"})
         self.pending.extend(positions)
 
     def _action(self, query: dict) -> None:
@@ -354,9 +367,12 @@ class AnalysisEngine:
             dropped = [p for p in self.pending if (action == "terminate_all" or p.query_id == target)
                        and (turns is None or p.turn in turns)]
             self.pending = [p for p in self.pending if p not in dropped]
-            for position in dropped:
-                self.write({"id": position.query_id, "turnNumber": position.turn, "isDuringSearch": False,
-                            "noResults": True})
+            for position in dropped:  # what a started search found so far, else no results
+                if position.search is not None and position.done > 0:
+                    self.write(response(position, position.search.result(position.game, 0.0), None))
+                else:
+                    self.write({"id": position.query_id, "turnNumber": position.turn, "isDuringSearch": False,
+                                "noResults": True})
             answer = {"id": query_id, "action": action}
             if target is not None:
                 answer["terminateId"] = target
@@ -367,28 +383,51 @@ class AnalysisEngine:
             raise QueryError(f"unknown action {action!r}: query_version, terminate, terminate_all, clear_cache", "action")
 
     def run_batch(self) -> int:
-        """Search one batch of queued positions; returns how many were analysed."""
+        """Search one batch of queued positions until they are done or new input waits (then
+        they go back to the front of the queue, their trees kept); returns how many were answered."""
         if not self.pending:
             return 0
-        self.pending.sort(key=lambda p: (-p.priority, p.order, p.turn))
+        self.pending.sort(key=lambda p: (p.search is None, -p.priority, p.order, p.turn))
         group = self.pending[0].group
         batch = [p for p in self.pending if p.group == group][: self.positions_per_batch]
         self.pending = [p for p in self.pending if p not in batch]
-        searches = []
+        try:
+            return self._search(batch)
+        except Exception as error:  # the last guard: answer these positions with the error, keep serving
+            self.log(f"analysis: search failed: {error!r}")
+            for position in batch:
+                self.write({"id": position.query_id, "turnNumber": position.turn, "error": f"internal error: {error}"})
+            return 0
+
+    def _search(self, batch: list[Position]) -> int:
         for position in batch:
-            nodes = max(64, 2 * position.visits + 16)
-            searches.append(MCTS(self.evaluator, replace(self.search_config, node_limit=nodes),
-                                 rollout_weights=self.rollout_weights if self.rollout_weights.size else None))
-        results = search_many(searches, [p.game for p in batch], batch[0].visits,
-                              move_filters=[p.move_filter for p in batch])
-        wanted = [p.game for p in batch if p.policy]
+            if position.search is None:
+                size = position.game.size
+                # the tree's bound: a node per simulation, and room for every move of each node
+                config = replace(self.search_config, node_limit=max(64, 2 * position.visits + 16),
+                                 edges_per_node=size * size + 1)
+                position.search = MCTS(self.evaluator, config,
+                                       rollout_weights=self.rollout_weights if self.rollout_weights.size else None)
+        done: list[int] = []
+        results = search_many([p.search for p in batch], [p.game for p in batch], [p.visits - p.done for p in batch],
+                              move_filters=[p.move_filter for p in batch], should_stop=self.should_stop, done_out=done)
+        finished = []
+        for position, result, count in zip(batch, results, done):
+            position.done += count
+            if position.done >= position.visits:
+                finished.append((position, result))
+            else:
+                self.pending.append(position)  # new input came first: it goes on after that is read
+        wanted = [p.game for p, _ in finished if p.policy]
         policies = iter(raw_policies(self.evaluator, wanted) if wanted else [])
-        for position, result in zip(batch, results):
+        for position, result in finished:
             self.write(response(position, result, next(policies) if position.policy else None))
-        self.analysed += len(batch)
-        self.log(f"analysis: {self.analysed} positions, {self.counter.calls} network calls, "
-                 f"mean batch {self.counter.mean:.1f} positions")
-        return len(batch)
+            position.search = None  # its tree's memory goes
+        self.analysed += len(finished)
+        if finished:
+            self.log(f"analysis: {self.analysed} positions, {self.counter.calls} network calls, "
+                     f"mean batch {self.counter.mean:.1f} positions")
+        return len(finished)
 
 
 def serve_analysis(engine: AnalysisEngine, source: BinaryIO) -> None:
@@ -404,6 +443,7 @@ def serve_analysis(engine: AnalysisEngine, source: BinaryIO) -> None:
             lines.put(None)
 
     threading.Thread(target=read, name="analysis-reader", daemon=True).start()
+    engine.should_stop = lambda: not lines.empty()  # a search pauses for every new line
     finished = False
     while True:
         while True:  # take every line that has arrived before searching again

@@ -21,8 +21,7 @@ _KO = {"simple": "SIMPLE", "positional": "POSITIONAL", "situational": "SITUATION
 _SCORING = {"area": "AREA", "territory": "TERRITORY"}
 _BONUS = {"n": "N", "n-1": "N-1", "none": "0"}
 # KataGo's rule-set names beyond ours, as the closest rules here
-_ALIASES = {"korean": "japanese", "stone-scoring": "tromp-taylor", "tromp_taylor": "tromp-taylor", "nz": "new-zealand",
-            "bga": "aga", "french": "aga"}
+_ALIASES = {"korean": "japanese", "tromp_taylor": "tromp-taylor", "nz": "new-zealand", "bga": "aga", "french": "aga"}
 
 # parameters a GUI may change between moves: KataGo's name or the setting's own -> the setting
 LIVE_PARAMS = {
@@ -79,15 +78,25 @@ def _apply_rule_keys(rules: Rules, data: dict) -> Rules:
                 raise ValueError(f"{key} must be true or false, not {value!r}")
             changes["suicide"] = str(value).lower() == "true"
         elif key == "komi":
-            changes["komi"] = float(value)
-        elif key in ("hasButton", "friendlyPassOk"):
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise ValueError(f"komi must be a number, not {value!r}")
+            try:
+                changes["komi"] = float(value)
+            except ValueError:
+                raise ValueError(f"komi must be a number, not {value!r}") from None
+        elif key == "hasButton":
             if str(value).lower() != "false":
-                raise ValueError(f"{key} true is not supported")
-        elif key == "tax":
-            continue  # follows the scoring here: NONE for area, seki points uncounted for territory
-        else:
+                raise ValueError("hasButton true is not supported")
+        elif key == "friendlyPassOk":
+            continue  # how a pass with dead stones on the board is treated by KataGo's referee: no rule here
+        elif key != "tax":
             raise ValueError(f"unknown rule {key!r}")
-    return rules.with_changes(**changes)
+    rules = rules.with_changes(**changes)
+    if "tax" in data:  # here it follows the scoring: NONE for area, SEKI for territory
+        expected = "SEKI" if rules.scoring == "territory" else "NONE"
+        if str(data["tax"]).upper() != expected:
+            raise ValueError(f"tax {data['tax']!r} is not supported with {rules.scoring} scoring (it is {expected} here)")
+    return rules
 
 
 class KataCommands:

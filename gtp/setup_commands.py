@@ -11,7 +11,7 @@ from gogame.coords import PASS, CoordinateError, all_points, check_size, from_gt
 from gogame.game import GameState
 from gogame.handicap import HandicapError, check_free_handicap, fixed_handicap_points, max_fixed_handicap
 from gogame.rules import NAMED_RULES, Rules, check_komi
-from gogame.sgf import SGFError, game_to_record, read_sgf, record_to_game, write_sgf
+from gogame.sgf import SGFError, game_to_record, read_sgf, record_to_game, rules_named_by, write_sgf
 from search.result import SearchResult
 
 from .arguments import GtpFailure, parse_float, parse_int
@@ -149,10 +149,11 @@ class SetupCommands:
                 raise SGFError(str(path), "not a regular file of at most 10 MB")
             record = read_sgf(path)
             moves = self._moves_before(record, args[1]) if len(args) == 2 else None
-            game = record_to_game(record, self.rules, source=str(path), moves=moves)
+            named = rules_named_by(record, self.rules)  # RU[Japanese]: the game is scored as it was played
+            game = record_to_game(record, named or self.rules, source=str(path), moves=moves)
         except SGFError as error:
             self.log(str(error))
-            raise GtpFailure("cannot load file") from None
+            raise GtpFailure(f"cannot load file: {error.reason}") from None
         for warning in record.warnings:
             self.log(f"{path}: {warning}")
         self.game, self.size, self.rules = game, game.size, game.rules

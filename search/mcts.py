@@ -432,12 +432,17 @@ class MCTS:
 
 
 
-def search_many(searches: list[MCTS], games: list[GameState], visits: int,
-                move_filters: list[MoveFilter] | None = None) -> list[SearchResult]:
-    """Search several games at once for ``visits`` simulations each, every round's leaves of all
-    of them evaluated in one call of the (shared) evaluator: how self-play keeps a GPU busy when
-    each game's own batch is small. Games must share board size and scoring (komi, handicap
-    compensation, area or territory). ``move_filters``: each search's moves left out (analysis)."""
+def search_many(searches: list[MCTS], games: list[GameState], visits: int | list[int],
+                move_filters: list[MoveFilter] | None = None, should_stop: Callable[[], bool] | None = None,
+                done_out: list[int] | None = None) -> list[SearchResult]:
+    """Search several games at once for ``visits`` simulations each (one count, or one per game),
+    every round's leaves of all of them evaluated in one call of the (shared) evaluator: how
+    self-play keeps a GPU busy when each game's own batch is small. Games must share board size
+    and scoring (komi, handicap compensation, area or territory). ``move_filters``: each search's
+    moves left out (analysis); ``should_stop()``, polled each round, ends all of them early (the
+    trees are kept: searching the same games again continues them); ``done_out`` receives each
+    search's simulations of this call (its full count once it can go no further)."""
+    targets = list(visits) if isinstance(visits, list) else [visits] * len(games)
     evaluator = searches[0].evaluator
     if any(s.evaluator is not evaluator for s in searches):
         raise ValueError("search_many needs one evaluator shared by every search")
@@ -458,15 +463,17 @@ def search_many(searches: list[MCTS], games: list[GameState], visits: int,
     for search in searches:
         search._add_noise()
     done = [0] * len(games)
-    while True:
+    while should_stop is None or not should_stop():
         active, boards, colors, counts = [], [], [], []
         for i, (search, game) in enumerate(zip(searches, games)):
-            if done[i] >= visits or search.tree.counts[2]:
+            if search.tree.counts[2]:
+                done[i] = max(done[i], targets[i])  # the pool is full: this search is over
+            if done[i] >= targets[i]:
                 continue
-            count, finished = search.select(game, min(search.config.batch_size, visits - done[i]))
+            count, finished = search.select(game, min(search.config.batch_size, targets[i] - done[i]))
             done[i] += count + finished
             if count == 0 and finished == 0:
-                done[i] = visits  # nothing selectable: this search is over
+                done[i] = targets[i]  # nothing selectable: this search is over
             if count:
                 active.append(i)
                 counts.append(count)
@@ -483,5 +490,7 @@ def search_many(searches: list[MCTS], games: list[GameState], visits: int,
             mixed = searches[i]._mix_rollouts(games[i], leaf_boards, leaf_colors, values[part])
             searches[i].finish(games[i], count, priors[part], mixed)
             offset += count
+    if done_out is not None:
+        done_out[:] = done
     seconds = time.perf_counter() - start
     return [search.result(game, seconds) for search, game in zip(searches, games)]

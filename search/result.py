@@ -71,10 +71,12 @@ class MoveFilter:
     def __bool__(self) -> bool:
         return bool(self.avoid or self.allow)
 
+    MAX_PLIES = 1000  # no search tree is deeper: a deeper until_depth means "everywhere"
+
     @property
     def depth(self) -> int:
-        """The deepest ply any entry reaches (0: no restriction)."""
-        return max((until for _c, _p, until in self.avoid + self.allow), default=0)
+        """The deepest ply any entry reaches (0: no restriction), at most MAX_PLIES."""
+        return min(max((until for _c, _p, until in self.avoid + self.allow), default=0), self.MAX_PLIES)
 
     def forbidden(self, size: int) -> np.ndarray:
         """(depth, 3, (size + 2) ** 2) bool: [ply - 1, colour, padded point] is forbidden."""

@@ -169,7 +169,7 @@ def _analysis(args) -> int:
     log(f"Tengen analysis engine: {describe(config)}; warming up")
     searcher.warm_up()
     engine = AnalysisEngine(searcher, json_writer(protocol_out), default_visits=config.time.visits or 500,
-                            positions_per_batch=args.positions, log=log)
+                            positions_per_batch=args.positions, log=log, default_size=config.boardsize)
     log("ready")
     serve_analysis(engine, sys.stdin.buffer)
     log(f"done: {engine.analysed} positions, {engine.counter.calls} network calls, mean batch "

@@ -61,10 +61,14 @@ def test_the_shared_case_setup_then_white_to_move():
     assert b"PL[W]" in write_sgf(game)
 
 
-@pytest.mark.parametrize("value", ["X", "", "black"])
+@pytest.mark.parametrize("value", ["X", "black", "3"])
 def test_a_bad_pl_is_refused_naming_the_property(value):
     with pytest.raises(SGFError, match=r"PL\["):
         read_sgf(f"(;GM[1]SZ[9]AB[aa]PL[{value}])".encode())
+
+
+def test_an_empty_pl_is_read_as_absent():
+    assert read_sgf(b"(;GM[1]SZ[9]AB[aa]PL[];W[ee])").to_move is None
 
 
 # --- setup in later nodes: AE, AB, AW before and after moves --------------------------------------

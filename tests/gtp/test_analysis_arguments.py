@@ -139,3 +139,22 @@ def test_extras_are_sent_only_when_asked(engine):
         assert f" {key} " not in line
     # movesOwnership needs a network with an ownership head: the bundled networks have none
     assert "movesOwnership" not in line
+
+
+def test_maxmoves_zero_streams_no_empty_line_and_a_huge_depth_is_fine(engine):
+    text = streamed(engine, "7 kata-analyze b 10 maxmoves 0", snapshots=0)
+    assert text.startswith("=7\n") and text.endswith("\n\n") and "\n\n" not in text[:-2]
+    text = streamed(engine, "8 lz-analyze b 10 avoid b e5 100000000000000000000000", snapshots=2)
+    assert text.startswith("=8\n") and "?" not in text and text.endswith("\n\n")
+    assert all(" move E5 " not in line for line in info_lines(text))
+
+
+def test_an_error_inside_the_stream_ends_it_with_one_blank_line(engine, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the network fell over")
+
+    monkeypatch.setattr(engine.searcher, "search", broken)
+    logged: list[str] = []
+    monkeypatch.setattr(engine, "log", logged.append)
+    assert run(engine, "9 kata-analyze b 10") == "=9\n\n"  # the header, then the empty line: one framed response
+    assert "the network fell over" in logged[-1]

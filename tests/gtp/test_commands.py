@@ -72,8 +72,8 @@ def test_loadsgf_takes_files_up_to_the_size_limit(engine, tmp_path, monkeypatch)
     monkeypatch.setattr(engine_module, "MAX_SGF_BYTES", path.stat().st_size)
     assert run(engine, f"loadsgf {path}") == "= black\n\n"  # exactly at the limit: loaded
     path.write_text("(;GM[1]FF[4]SZ[9]KM[6.5];B[ee];W[cc]) ")
-    assert run(engine, f"loadsgf {path}") == "? cannot load file\n\n"  # one byte over
-    assert run(engine, f"loadsgf {tmp_path}") == "? cannot load file\n\n"  # not a regular file
+    assert run(engine, f"loadsgf {path}") == "? cannot load file: not a regular file of at most 10 MB\n\n"  # one byte over
+    assert run(engine, f"loadsgf {tmp_path}") == "? cannot load file: not a regular file of at most 10 MB\n\n"  # a folder
 
 
 def test_is_legal_asks_for_the_colour_given(engine):

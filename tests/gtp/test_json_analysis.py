@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -77,7 +78,8 @@ def test_a_katrain_session_gets_one_well_formed_answer_per_turn_and_batches_posi
         assert answer["rootInfo"]["currentPlayer"] == ("B" if answer["turnNumber"] % 2 == 0 else "W")
         assert "ownership" in answer and "policy" in answer
     warnings = [a for a in answers if "warning" in a]
-    assert {w["field"] for w in warnings} == {"scoreLead", "overrideSettings.wideRootNoise"}
+    # no score or ownership head in the bundled networks: said once per query, as is the unused setting
+    assert {w["field"] for w in warnings} == {"scoreLead", "includeMovesOwnership", "overrideSettings.wideRootNoise"}
     # 25 positions, up to 16 at a time: leaves of many positions share each network call
     single_answers, single = session(searcher, [json.dumps(queries[3])])
     assert engine.counter.mean > 3 * single.counter.mean and engine.counter.mean > 40
@@ -181,3 +183,54 @@ def test_the_command_line_answers_a_session(tmp_path):
     answers = [json.loads(line) for line in done.stdout.splitlines()]  # only JSON on stdout
     assert sorted(a["id"] for a in results(answers)) == ["QUERY:0", "QUERY:1", "QUERY:2"]
     assert sum("error" in a for a in answers) == 1 and "mean batch" in done.stderr
+
+
+def test_a_huge_until_depth_and_a_pass_stone_are_handled(searcher):
+    deep = {"id": "deep", "boardXSize": 9, "boardYSize": 9, "maxVisits": 16,
+            "avoidMoves": [{"player": "B", "moves": ["E5"], "untilDepth": 10**23}]}
+    answers, _ = session(searcher, [json.dumps(deep), json.dumps({"id": "pass", "boardXSize": 9,
+                                                                   "initialStones": [["B", "pass"]]})])
+    (answer,) = results(answers)
+    assert answer["id"] == "deep" and all(info["move"] != "E5" for info in answer["moveInfos"])
+    assert any(a.get("id") == "pass" and a.get("field") == "initialStones" for a in answers)
+
+
+def test_the_visits_asked_for_are_searched_on_a_19x19_board(searcher):
+    answer = results(session(searcher, [json.dumps({"id": "big", "boardXSize": 19, "maxVisits": 200})])[0])[0]
+    assert answer["rootInfo"]["visits"] >= 198  # every simulation but a rare game end passes a child
+
+
+def test_the_default_board_is_the_engines(searcher):
+    answers: list[dict] = []
+    engine = AnalysisEngine(searcher, answers.append, default_visits=8, default_size=9)
+    serve_analysis(engine, io.BytesIO(b'{"id": "d", "moves": [["B", "E5"]]}\n'))
+    assert results(answers)[0]["rootInfo"]["currentPlayer"] == "W" and len(answers) >= 1
+
+
+def test_terminate_stops_a_running_search_and_new_queries_are_read_meanwhile(searcher):
+    import time
+
+    read_end, write_end = os.pipe()
+    answers: list[dict] = []
+    arrived: list[float] = []
+
+    def collect(answer: dict) -> None:
+        answers.append(answer)
+        arrived.append(time.monotonic())
+
+    engine = AnalysisEngine(searcher, collect, default_visits=8)
+    with open(read_end, "rb") as source:
+        thread = threading.Thread(target=serve_analysis, args=(engine, source))
+        thread.start()
+        with open(write_end, "wb", buffering=0) as feed:
+            feed.write(b'{"id": "big", "boardXSize": 9, "maxVisits": 1000000}\n')
+            time.sleep(1.0)
+            sent = time.monotonic()
+            feed.write(b'{"id": "v", "action": "query_version"}\n')
+            feed.write(b'{"id": "t", "action": "terminate", "terminateId": "big"}\n')
+            time.sleep(1.0)
+        thread.join(timeout=60)
+    by_id = {a.get("id"): (a, t) for a, t in zip(answers, arrived)}
+    assert by_id["v"][1] - sent < 1.0 and by_id["t"][1] - sent < 1.0  # read while "big" was searching
+    big = by_id["big"][0]
+    assert big["isDuringSearch"] is False and 0 < big["rootInfo"]["visits"] < 1000000  # what it had found

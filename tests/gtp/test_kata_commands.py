@@ -41,6 +41,7 @@ def test_get_rules_answers_katagos_json(engine):
      Rules(ko="situational", suicide=True, handicap_compensation="n-1")),
     ("kata-set-rule ko SIMPLE", Rules(ko="simple")),
     ("kata-set-rule whiteHandicapBonus 0", Rules(handicap_compensation="none")),
+    ('kata-set-rules {"scoring":"TERRITORY","tax":"SEKI","friendlyPassOk":true}', Rules(scoring="territory")),
 ])
 def test_set_rules_by_name_json_or_one_key_keeps_the_game_and_its_komi(engine, line, rules):
     assert run(engine, "komi 5.5") == "=\n\n" and run(engine, "play b e5") == "=\n\n"
@@ -56,6 +57,10 @@ def test_set_rules_by_name_json_or_one_key_keeps_the_game_and_its_komi(engine, l
     ('kata-set-rules {"ko":', "neither a name nor JSON"),
     ('kata-set-rules {"frobnicate":1}', "unknown rule 'frobnicate'"),
     ("kata-set-rule suicide maybe", "suicide must be true or false"),
+    ('kata-set-rules {"ko":"SIMPLE","tax":"ALL"}', "tax 'ALL' is not supported with area scoring"),
+    ('kata-set-rules {"scoring":"TERRITORY","tax":"NONE"}', "tax 'NONE' is not supported with territory scoring"),
+    ('kata-set-rules {"komi":true}', "komi must be a number"),
+    ("kata-set-rules stone-scoring", "unknown rules"),
     ("kata-set-rule ko", "syntax error"),
 ])
 def test_bad_rules_are_refused_with_the_reason(engine, line, reason):
@@ -158,3 +163,11 @@ def test_the_server_ponders_between_lines_and_answers_the_next_at_once(tmp_path)
         thread.join(timeout=30)
     assert pondered > 100 and answered < 2.0
     assert out_path.read_text().count("\n\n") == 3
+
+
+@pytest.mark.parametrize("moves", [["genmove w"], ["play w e5"], ["play b c3", "genmove w"]])
+def test_undo_gives_the_move_back_to_its_player(engine, moves):
+    for line in moves:
+        assert run(engine, line).startswith("=")
+    assert run(engine, "undo") == "=\n\n"
+    assert engine.game.to_move == 2  # White's move was taken back: White moves again

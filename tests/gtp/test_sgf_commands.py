@@ -79,6 +79,16 @@ def test_loadsgf_move_number_with_setup_after_moves(engine, tmp_path):
     assert "AB[aa]AE[ee]PL[W]" in text.replace("\n", "")
 
 
+def test_loadsgf_takes_the_rules_the_file_names(engine, tmp_path):
+    assert run(engine, "kata-set-rules chinese") == "=\n\n"
+    assert run(engine, f"loadsgf {write(tmp_path, '(;GM[1]SZ[9]KM[6.5]RU[Japanese];B[ee])')}") == "= white\n\n"
+    assert engine.rules.scoring == "territory" and engine.game.komi == 6.5
+    assert "RU[Japanese]" in run(engine, "printsgf")
+    assert run(engine, f"loadsgf {write(tmp_path, '(;GM[1]SZ[9]RU[Go for fun];B[ee])')}") == "= white\n\n"
+    assert engine.rules.scoring == "territory"  # an unknown name: the engine's rules stay
+    assert run(engine, "kata-set-rules tromp-taylor") == "=\n\n" and "RU[Tromp-Taylor]" in run(engine, "printsgf")
+
+
 def test_loadsgf_vertex_stops_before_the_first_move_there(engine, tmp_path):
     path = write(tmp_path, "(;GM[1]SZ[9];B[ee];W[cc];B[gg];W[dd])")
     assert run(engine, f"loadsgf {path} G3") == "= black\n\n"
@@ -87,10 +97,16 @@ def test_loadsgf_vertex_stops_before_the_first_move_there(engine, tmp_path):
     assert run(engine, f"loadsgf {path} Z") == "? syntax error\n\n"
 
 
-@pytest.mark.parametrize("text", ["(;GM[1]SZ[19:9];B[aa])", "(;GM[1]SZ[9]KM[seven])", "(;GM[1]SZ[9];B[ee];AW[ef][de][fe][ed])"])
-def test_a_refused_file_leaves_the_game_as_it_was(engine, tmp_path, text):
+@pytest.mark.parametrize("text, reason", [
+    ("(;GM[1]SZ[19:9];B[aa])", "SZ[19:9]: rectangular boards are not supported"),
+    ("(;GM[1]SZ[9]KM[seven])", "bad komi KM[seven]"),
+    ("(;GM[1]SZ[9];B[ee];AW[ef][de][fe][ed])", "bad setup stones after move 1: setup stone at"),
+    ("(;GM[2]SZ[9];B[ee])", "GM[2]: not a game of Go"),
+])
+def test_a_refused_file_leaves_the_game_as_it_was(engine, tmp_path, text, reason):
     assert run(engine, "clear_board") == "=\n\n" and run(engine, "play b c3") == "=\n\n"
     logged: list[str] = []
     engine.log = logged.append
-    assert run(engine, f"loadsgf {write(tmp_path, text)}") == "? cannot load file\n\n"
+    answer = run(engine, f"loadsgf {write(tmp_path, text)}")
+    assert answer.startswith("? cannot load file: ") and reason in answer  # the reason, the property named
     assert stones(engine, "black") == {"C3"} and logged and "game.sgf" in logged[-1]

@@ -1,6 +1,7 @@
 """The fast rollout policy: features, probabilities, learning, playouts, file format."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -157,3 +158,52 @@ def test_incremental_and_full_playouts_are_the_same_games():
         score = kernels.policy_playout_nb(incremental, start.to_move, weights, make_rng_state(seed), 243)
         assert policy_playout_full_nb(full, start.to_move, weights, make_rng_state(seed), 243) == score
         assert np.array_equal(incremental, full)
+
+
+def test_the_file_records_its_step_and_provenance_and_errors_name_the_file(tmp_path):
+    from safetensors.numpy import save_file
+
+    from nets.checkpoint import read_metadata
+
+    policy = RolloutPolicy(np.random.default_rng(1).normal(size=kernels.WEIGHTS))
+    path = tmp_path / "rollout.safetensors"
+    policy.save(path, step=7, provenance={"games": 12})
+    metadata = read_metadata(path, "rollout policy", framework="numpy")
+    assert metadata["step"] == "7" and json.loads(metadata["provenance"]) == {"games": 12}
+    policy.save(path)
+    assert json.loads(read_metadata(path, framework="numpy")["provenance"]) == {}
+    for name, weights, metadata, message in [
+        ("foreign", {"weights": np.zeros(3, np.float32)}, {"format": "someone-else"},
+         "not a Tengen rollout policy (format 'someone-else')"),
+        ("unversioned", {"weights": np.zeros(3, np.float32)}, {"format": "tengen-rollout-policy"},
+         "rollout policy format version None, this Tengen reads version"),
+        ("future", {"weights": np.zeros(3, np.float32)}, {"format": "tengen-rollout-policy", "format_version": "99"},
+         "rollout policy format version 99, this Tengen reads version"),
+        ("short", {"weights": np.zeros(3, np.float32)}, None, "bad rollout policy weights"),
+        ("unnamed", {"other": np.zeros(kernels.WEIGHTS, np.float32)}, None, "bad rollout policy weights"),
+    ]:
+        bad = tmp_path / f"{name}.safetensors"
+        header = metadata if metadata is not None else read_metadata(path, framework="numpy")
+        save_file(weights, str(bad), metadata=header)
+        with pytest.raises(CheckpointError) as error:
+            RolloutPolicy.load(bad)
+        assert str(error.value).startswith(f"{bad}: ") and message in str(error.value), name
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(CheckpointError, match=f"{path}: corrupt or truncated rollout policy"):
+        RolloutPolicy.load(path)
+
+
+def test_the_seed_decides_the_playouts_loaded_or_not(tmp_path):
+    policy = RolloutPolicy(np.random.default_rng(2).normal(scale=0.1, size=kernels.WEIGHTS), seed=5)
+    path = tmp_path / "rollout.safetensors"
+    policy.save(path)
+    game = GameState(9)
+
+    def outcomes(player: RolloutPolicy) -> list[int]:
+        return [player.playout(game) for _ in range(12)]
+
+    same = outcomes(RolloutPolicy.load(path, seed=5))
+    assert same == outcomes(RolloutPolicy(policy.weights.astype(np.float32).astype(np.float64), seed=5))
+    assert outcomes(RolloutPolicy.load(path)) == outcomes(RolloutPolicy(RolloutPolicy.load(path).weights, seed=0))
+    assert outcomes(RolloutPolicy()) == outcomes(RolloutPolicy(seed=0))
+    assert same != outcomes(RolloutPolicy.load(path, seed=6))

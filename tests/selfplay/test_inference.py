@@ -121,3 +121,79 @@ def test_a_worker_double_buffers_its_games_against_an_asynchronous_owner():
     # the second half's leaves go out before the first half's answers are taken: overlap
     assert owner.events[:3] == ["submit", "submit", "result"]
     assert owner.events.count("submit") == owner.events.count("result")
+
+
+class KomiEvaluator(RowEvaluator):
+    """Reads komi (not komi-blind), and a value scope the owner must pass through."""
+
+    komi_blind = False
+
+    def __init__(self):
+        super().__init__()
+        self.komis = []
+        self.territories = []
+        self.scopes = []
+
+    def value_applies(self, size, komi):
+        self.scopes.append((size, komi))
+        return size == 5 and komi == 7.5
+
+    def evaluate_batch(self, batch):
+        self.komis.append(batch.komi)
+        self.territories.append(batch.territory)
+        return super().evaluate_batch(batch)
+
+
+def test_batches_of_another_komi_or_scoring_are_not_joined_unless_the_network_is_komi_blind():
+    inner = KomiEvaluator()
+    owner = BatchingEvaluator(inner, clients=3, max_wait=5.0)
+    assert not owner.komi_blind and owner.has_value
+    territory = LeafBatch(batch_of(1, 1).boards, batch_of(1, 1).to_move, 5, 7.5, True)
+    other_komi = LeafBatch(batch_of(2, 2).boards, batch_of(2, 2).to_move, 5, 0.5)
+    results, errors = submit_from_threads(owner, [batch_of(3, 1), other_komi, territory])
+    assert not errors and sorted(inner.sizes) == [1, 2, 3] and owner.calls == 3 and owner.positions == 6
+    assert sorted(zip(inner.komis, inner.territories)) == [(0.5, False), (7.5, False), (7.5, True)]
+    blind = BatchingEvaluator(RowEvaluator(), clients=2, max_wait=5.0)
+    assert blind.komi_blind
+    submit_from_threads(blind, [batch_of(3, 1), other_komi])
+    assert blind.inner.sizes == [5]  # komi-blind: joined across komi
+    scoped = BatchingEvaluator(inner, clients=1)
+    assert scoped.value_applies(5, 7.5) and not scoped.value_applies(9, 7.5) and not scoped.value_applies(5, 6.5)
+    assert inner.scopes[-3:] == [(5, 7.5), (9, 7.5), (5, 6.5)]
+    scoped.close()
+
+
+def test_an_owner_needs_a_client_and_refuses_work_once_closed():
+    with pytest.raises(ValueError, match="a batching evaluator needs at least one client, got 0"):
+        BatchingEvaluator(RowEvaluator(), clients=0)
+    owner = BatchingEvaluator(RowEvaluator(), clients=1)
+    assert owner._thread.daemon and owner._thread.name == "network-owner"
+    owner.close()
+    with pytest.raises(RuntimeError, match="the batching evaluator is closed"):
+        owner.submit(batch_of(1, 1))
+
+
+def test_the_owner_waits_for_every_client_but_not_past_max_wait_and_leaving_clients_count_down():
+    import time
+
+    inner = RowEvaluator()
+    owner = BatchingEvaluator(inner, clients=2, max_wait=0.3)
+    started = time.monotonic()
+    owner.evaluate_batch(batch_of(1, 1))  # the other client never comes: answered after max_wait
+    waited = time.monotonic() - started
+    assert 0.25 <= waited < 2.0 and inner.sizes == [1]
+    owner.leave()
+    owner.leave()
+    owner.leave()  # never below zero: the owner then evaluates whatever comes at once
+    assert owner.clients == 0
+    started = time.monotonic()
+    owner.evaluate_batch(batch_of(2, 1))
+    assert time.monotonic() - started < 0.25 and owner.calls == 2 and owner.positions == 3
+    owner.close()
+
+
+def test_joins_batches_auto_follows_the_device():
+    class OnCuda(RowEvaluator):
+        device = type("Device", (), {"type": "cuda"})()
+
+    assert joins_batches(OnCuda(), "auto") and not joins_batches(OnCuda(), "no")

@@ -1,0 +1,72 @@
+"""``run_selfplay``'s contract: its arguments checked, ``on_game`` called once per finished game
+with its id, positions and the count so far, the last partial shard merged only at a normal end,
+a worker's error stopping the others and raised after the finished games are on disk, and the
+summary's counts of the search."""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from nets.evaluator import RolloutEvaluator
+from selfplay.records import read_games
+from selfplay.run import run_selfplay
+from tests.selfplay.test_worker import TINY
+
+
+@pytest.mark.parametrize("games, threads", [(0, 1), (-1, 1), (3, 0)])
+def test_games_and_threads_must_be_at_least_one(tmp_path, games, threads):
+    with pytest.raises(ValueError, match=f"games and threads must be at least 1, got {games} and {threads}"):
+        run_selfplay(TINY, RolloutEvaluator(seed=1), tmp_path, games=games, threads=threads)
+
+
+def test_one_game_is_enough_and_on_game_reports_each_finished_game(tmp_path):
+    calls: list[tuple[int, int, int]] = []
+    started = time.perf_counter()
+    summary = run_selfplay(TINY, RolloutEvaluator(seed=4), tmp_path, games=1, on_game=lambda *a: calls.append(a))
+    assert summary["games"] == 1 and len(calls) == 1
+    arrays, games = read_games(tmp_path)
+    game_id, positions, count = calls[0]
+    assert (game_id, positions, count) == (0, games[0]["moves"], 1) and positions == len(arrays["policy"])
+    assert 0 < summary["seconds"] <= time.perf_counter() - started
+    assert summary["moves_searched"] == positions  # every move of the game was searched
+    full, cheap = TINY.playouts.full_visits, TINY.playouts.cheap_visits
+    assert cheap * positions <= summary["simulations"] <= full * positions
+    more: list[tuple[int, int, int]] = []
+    again = run_selfplay(TINY, RolloutEvaluator(seed=4), tmp_path, games=3, on_game=lambda *a: more.append(a))
+    assert sorted(c[0] for c in more) == [1, 2] and sorted(c[2] for c in more) == [2, 3]  # counted on from 1
+    assert again["games"] == 3 and not list((tmp_path / "pending").glob("*.npz"))  # the last shard merged
+
+
+def test_a_stopped_run_leaves_its_last_games_pending_for_the_next(tmp_path):
+    finished: list[int] = []
+    config = replace(TINY, shard_games=64)
+    run_selfplay(config, RolloutEvaluator(seed=5), tmp_path, games=50, on_game=lambda gid, n, count: finished.append(gid),
+                 should_stop=lambda: len(finished) >= 2)
+    pending = list((tmp_path / "pending").glob("game-*.npz"))
+    assert len(finished) >= 2 and len(pending) == len(finished) and not list((tmp_path / "shards").glob("*.npz"))
+
+
+class FailingEvaluator(RolloutEvaluator):
+    """Fails on its ``calls``-th batch, as a dead GPU or a corrupt network would."""
+
+    def __init__(self, calls: int) -> None:
+        super().__init__(seed=6)
+        self.left = calls
+
+    def evaluate_batch(self, batch):
+        self.left -= 1
+        if self.left < 0:
+            raise RuntimeError("the evaluator fell over")
+        return super().evaluate_batch(batch)
+
+
+def test_a_workers_error_stops_the_run_and_is_raised_after_the_finished_games_are_kept(tmp_path):
+    finished: list[int] = []
+    with pytest.raises(RuntimeError, match="the evaluator fell over"):
+        run_selfplay(replace(TINY, games_per_thread=1), FailingEvaluator(calls=600), tmp_path, games=40, threads=2,
+                     on_game=lambda gid, n, count: finished.append(gid))
+    _, games = read_games(tmp_path)
+    assert finished and sorted(g["game_id"] for g in games) == sorted(finished) and len(finished) < 40

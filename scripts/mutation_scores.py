@@ -1,7 +1,7 @@
 """Mutation score per module from a mutmut run in this folder (README, "Mutation testing").
 
     mutmut run [PATTERN ...]          # e.g. "selfplay.match*"; all listed modules without one
-    python scripts/mutation_scores.py [--markdown] [--survivors MODULE]
+    python scripts/mutation_scores.py [--markdown] [--survivors MODULE] [--survivor-names]
 
 The score is killed (a test failed, or the mutant timed out) over every mutant of the module
 that was run: a mutant no test reaches counts as not killed. Modules none of whose mutants
@@ -35,8 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
     parser.add_argument("--survivors", metavar="MODULE", help="list the mutants of MODULE that no test killed")
+    parser.add_argument("--survivor-names", action="store_true",
+                        help="the names of every module's surviving mutants, for mutmut run (after mutation_widen.py)")
     args = parser.parse_args(argv)
     rows = results()
+    if args.survivor_names:
+        print(" ".join(name for _, name, status in rows if status in ("survived", "no tests")))
+        return 0
     if args.survivors:
         for module, name, status in rows:
             if module == args.survivors and status not in KILLED and status != "not checked":

@@ -1,12 +1,13 @@
 """Checkpoints: round trip bit for bit, and a clear error for every kind of bad file."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 import torch
 
-from nets.checkpoint import CheckpointError, CheckpointInfo, load_checkpoint, read_info, save_checkpoint
+from nets.checkpoint import FORMAT_VERSION, CheckpointError, CheckpointInfo, load_checkpoint, read_info, save_checkpoint
 from nets.config import NetConfig
 from nets.models import build_network
 
@@ -121,3 +122,13 @@ def test_the_refusal_names_the_tensor(saved, change, name):
     with pytest.raises(CheckpointError) as refused:
         load_checkpoint(saved)
     assert str(saved) in str(refused.value) and name in str(refused.value)
+
+
+def test_the_header_lists_the_networks_heads(tmp_path):
+    from nets.checkpoint import read_metadata
+
+    for config in CONFIGS + [NetConfig(kind="zero", feature_set="zero50", filters=8, blocks=2, value_hidden=8)]:
+        path = tmp_path / f"{config.kind}.safetensors"
+        save_checkpoint(path, build_network(config), CheckpointInfo(config))
+        assert json.loads(read_metadata(path)["heads"]) == list(config.heads), config.kind
+        assert read_info(path).format_version == FORMAT_VERSION  # the version read is the one written

@@ -68,3 +68,28 @@ def test_an_unknown_symmetry_mode_is_refused_by_name():
     policy = build_network(NetConfig(kind="policy", filters=8, layers=2))
     with pytest.raises(ValueError, match="unknown symmetry mode 'mirror'"):
         TorchEvaluator(policy, device="cpu", symmetry="mirror")
+
+
+def test_a_batch_carries_the_games_scoring_and_the_evaluators_their_scope():
+    game = GameState(5, Rules(komi=0.5, scoring="territory", ko="simple", handicap_compensation="none"))
+    batch = LeafBatch.for_game(game, np.stack([game.board.array]), np.array([game.to_move], np.int64))
+    assert batch.territory is True and LeafBatch.from_games([game]).territory is True
+    assert LeafBatch.from_games([GameState(5)]).territory is False and batch.komi == game.white_bonus()
+    assert LeafBatch.from_games([game]).to_move.dtype == np.int64
+    assert UniformEvaluator().value_applies(19, 7.5) and RolloutEvaluator().value_applies(19, 7.5)
+
+
+def test_rollout_values_follow_the_scoring_rules():
+    """A settled position Black wins by area (16 to 9) but loses by territory (White holds 40
+    prisoners); the default seed is seed 0."""
+    from gogame import board_nb as nb
+    from gogame.board import Board
+
+    for territory, black_wins in ((False, True), (True, False)):
+        game = GameState(5, Rules(komi=0.5, scoring="territory" if territory else "area", ko="simple"))
+        game.board = Board.from_ascii("X X O . .\nX X O . .\nX X O O O\nX X X X X\n. . . . .")
+        game.board.array[nb.H_PRISONERS_W] = 40
+        batch = LeafBatch.for_game(game, np.stack([game.board.array] * 16), np.full(16, 1, np.int64))
+        values = RolloutEvaluator().evaluate_batch(batch)[1]
+        assert (values.mean() > 0) == black_wins, territory
+        assert np.array_equal(values, RolloutEvaluator(seed=0).evaluate_batch(batch)[1])

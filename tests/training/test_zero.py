@@ -184,3 +184,26 @@ def test_evaluation_opponents_are_the_neighbour_and_an_older_generation():
     assert evaluation_opponents(9, Evaluation(games=20, older=0)) == [(8, 20)]
     assert evaluation_opponents(9, Evaluation(games=1, older=5)) == [(8, 1)]  # one game: no split
     assert evaluation_opponents(9, Evaluation(games=5, older=5)) == [(8, 3), (4, 2)]
+
+
+def test_a_warm_start_from_another_engines_self_play_games(tmp_path):
+    """The warm start the README describes: games of another engine (here the rollout evaluator)
+    recorded with the loop's own self-play settings in ``OUT/selfplay`` are trained on first; the
+    loop plays its own games only once its generations ask for more than are there."""
+    from common.settings import apply_settings
+    from dataclasses import replace
+
+    from nets.evaluator import RolloutEvaluator
+    from selfplay.run import run_selfplay
+    from training.zero import ZeroConfig, run_zero
+
+    config = apply_settings(ZeroConfig(), dict(s.split("=", 1) for s in SETTINGS if not s.startswith("evaluation"))
+                            | {"out": str(tmp_path / "zero"), "generations": 3, "evaluation.games": 0})
+    run_selfplay(replace(config.selfplay, seed=config.seed), RolloutEvaluator(seed=9), tmp_path / "zero" / "selfplay",
+                 games=5)
+    last = run_zero(config)
+    rows = list(csv.DictReader((tmp_path / "zero" / "log.csv").open()))
+    assert [int(r["games"]) for r in rows] == [5, 6, 9]  # the warm games, then the loop's own from generation 2
+    assert int(rows[0]["step"]) > 0 and last["generation"] == 3
+    _, games = read_games(tmp_path / "zero" / "selfplay")
+    assert sorted(g["game_id"] for g in games) == list(range(9))

@@ -12,6 +12,9 @@ from common.settings import apply_settings
 from selfplay.records import read_games
 from training.zero import ZeroConfig, run_zero
 
+if os.environ.get("TENGEN_NO_RAY") and os.environ.get("CI") != "true":
+    # mutation runs (scripts/mutation_queue.sh): every mutant would start a cluster
+    pytest.skip("Ray switched off by TENGEN_NO_RAY", allow_module_level=True)
 if os.environ.get("CI") == "true":
     import ray  # CI installs the extra: its absence is a failure there
 else:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gogame.coords import PASS, from_gtp
+from gogame.coords import PASS, from_gtp, to_policy_index
 from gogame.game import GameState
 from gogame.rules import Rules
 from nets.evaluator import UniformEvaluator
@@ -87,3 +87,36 @@ def test_dense_policy_is_a_distribution_in_policy_index_order_with_pass_last():
     assert target[0] == pytest.approx(0.75) and target[25] == pytest.approx(0.25) and target[24] == 0
     assert target.sum() == pytest.approx(1.0)
     assert not dense_policy(points, np.zeros(3), 5).any()
+
+
+def test_pruning_by_hand_on_three_moves():
+    """Move 0 is the best (100 visits, PUCT 0.1 + 1.5 * 0.4 * sqrt(140) / 101 = 0.1703). Move 1
+    (prior 0.5, 30 visits, Q -0.2) may lose up to sqrt(2 * 0.5 * 140) = 11 forced playouts while
+    its score with one visit fewer, -0.2 + 8.874 / n, stays below: down to 23 (at 23 it is 0.186);
+    move 2 (prior 0.1, 10 visits, Q 0.9) scores above the best at once and keeps every visit."""
+    priors = np.array([0.4, 0.5, 0.1])
+    visits = np.array([100, 30, 10])
+    q = np.array([0.1, -0.2, 0.9])
+    c_puct = 1.5
+    pruned = prune_forced_visits(priors, visits, q, c_puct, forced_k=2.0)
+    root = math.sqrt(140)
+    best = 0.1 + c_puct * 0.4 * root / 101
+
+    def expected(i: int) -> float:
+        n, floor = int(visits[i]), max(int(visits[i]) - int(math.sqrt(2.0 * priors[i] * 140)), 0)
+        while n > floor and q[i] + c_puct * priors[i] * root / n < best:
+            n -= 1
+        return 0.0 if n <= 1 else float(n)
+
+    assert pruned.dtype == np.float64 and pruned[0] == 100
+    assert pruned[1] == expected(1) == 23.0 and pruned[2] == expected(2) == 10.0
+    assert (prune_forced_visits(priors, visits, q, c_puct, forced_k=0.0) == visits).all()  # k 0: nothing forced
+    assert (prune_forced_visits(priors, np.array([0, 1, 0]), q, c_puct, 2.0) == [0, 1, 0]).all()  # one visit, the best
+
+
+def test_dense_policy_adds_weights_of_a_repeated_point_and_keeps_zeros():
+    c3 = from_gtp("C3", 5)
+    target = dense_policy(np.array([c3, c3, PASS]), np.array([1.0, 1.0, 2.0]), 5)
+    assert target.dtype == np.float32 and target[to_policy_index(c3, 5)] == 0.5 and target[25] == 0.5
+    assert not dense_policy(np.array([c3]), np.array([0.0]), 5).any()
+    assert dense_policy(np.array([c3]), np.array([0.25]), 5)[to_policy_index(c3, 5)] == 1.0  # below 1 in all

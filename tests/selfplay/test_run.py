@@ -70,3 +70,19 @@ def test_a_workers_error_stops_the_run_and_is_raised_after_the_finished_games_ar
                      on_game=lambda gid, n, count: finished.append(gid))
     _, games = read_games(tmp_path)
     assert finished and sorted(g["game_id"] for g in games) == sorted(finished) and len(finished) < 40
+
+
+def test_a_run_folder_is_reopened_only_with_its_own_settings_and_says_what_differs(tmp_path):
+    from selfplay.run import SETTINGS_FILE, open_store
+
+    open_store(tmp_path, TINY, {"generation": 1})
+    assert open_store(tmp_path, TINY, {"generation": 2}).root == tmp_path  # the same settings: reopened
+    changed = replace(TINY, size=7, shard_games=5)
+    with pytest.raises(ValueError) as error:
+        open_store(tmp_path, changed, {})
+    message = str(error.value)
+    assert message.startswith(f"{tmp_path} holds a self-play run with other settings (these differ: shard_games, size; ")
+    assert f"its settings are in {tmp_path / SETTINGS_FILE})" in message
+    (tmp_path / SETTINGS_FILE).write_text("{ not json")
+    with pytest.raises(ValueError, match=f"^{tmp_path / SETTINGS_FILE}: unreadable "):
+        open_store(tmp_path, TINY, {})

@@ -142,3 +142,53 @@ def test_an_unwritable_folder_is_a_clear_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(OSError, match="cannot create the self-play folder"):
         ShardStore(blocker / "run", SIZE, PLANES)
+
+
+def test_every_refusal_says_what_and_where(tmp_path):
+    import hashlib
+    import io
+
+    path = tmp_path / "shard-000000.npz"
+    with pytest.raises(ValueError, match="^a shard needs at least one game$"):
+        write_shard(path, [], SIZE, PLANES, {})
+    write_shard(path, [make_record(0, 3)], SIZE, PLANES, {})
+    side = path.with_suffix(".json")
+    good = json.loads(side.read_text())
+    assert side.read_text().startswith('{\n "format"') and side.read_text().endswith("}\n")  # indented, one line each
+    assert good["created"][:2] == "20" and "T" in good["created"]
+    side.unlink()
+    with pytest.raises(ShardError, match=f"^{path}: no sidecar shard-000000.json \\(an unfinished shard is never read\\)$"):
+        read_shard(path)
+    side.write_text("{ broken")
+    with pytest.raises(ShardError, match=f"^{side}: unreadable sidecar "):
+        read_shard(path)
+    side.write_text(json.dumps({**good, "format": "other"}))
+    with pytest.raises(ShardError, match=f"^{side}: format 'other' version {records.VERSION}, this reader takes "):
+        read_shard(path)
+    side.write_text(json.dumps(good))
+    data = bytearray(path.read_bytes())
+    data[-30] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ShardError, match=f"^{path}: content does not match its sidecar's sha256$"):
+        read_shard(path)
+    # a shard whose rows differ from its sidecar's count, with a matching checksum
+    arrays = {name: np.concatenate([make_record(0, 3).arrays[name]]) for name in FIELDS}
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    path.write_bytes(buffer.getvalue())
+    side.write_text(json.dumps({**good, "positions": 5, "sha256": hashlib.sha256(buffer.getvalue()).hexdigest()}))
+    with pytest.raises(ShardError, match=f"^{path}: 3 positions, the sidecar says 5$"):
+        read_shard(path)
+    missing = make_record(0, 3)
+    del missing.arrays["komi"]
+    with pytest.raises((ShardError, KeyError)):
+        write_shard(tmp_path / "other.npz", [missing], SIZE, PLANES, {})
+    arrays.pop("komi")
+    with pytest.raises(ShardError, match=r"missing fields \['komi'\]"):
+        records.check_arrays(arrays, SIZE, (PLANES * SIZE * SIZE + 7) // 8)
+
+
+def test_a_store_makes_its_three_folders_anywhere(tmp_path):
+    store = ShardStore(tmp_path / "deep" / "run", SIZE, PLANES, {})
+    assert sorted(p.name for p in (tmp_path / "deep" / "run").iterdir()) == ["pending", "sgf", "shards"]
+    assert store.shard_paths() == [] and store.finished_ids() == set()

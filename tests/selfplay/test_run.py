@@ -86,3 +86,21 @@ def test_a_run_folder_is_reopened_only_with_its_own_settings_and_says_what_diffe
     (tmp_path / SETTINGS_FILE).write_text("{ not json")
     with pytest.raises(ValueError, match=f"^{tmp_path / SETTINGS_FILE}: unreadable "):
         open_store(tmp_path, TINY, {})
+
+
+def test_moves_follow_the_temperature_then_the_most_visited_and_the_playout_cap(tmp_path):
+    config = replace(TINY, temperature=1.0, temperature_moves=4,
+                     playouts=replace(TINY.playouts, full_fraction=1.0))
+    run_selfplay(config, RolloutEvaluator(seed=8), tmp_path / "full", games=6)
+    arrays, _ = read_games(tmp_path / "full")
+    assert arrays["full_search"].all()  # full_fraction 1: every search is a full one
+    chosen = arrays["policy"][np.arange(len(arrays["move"])), arrays["move"]]
+    best = arrays["policy"].max(axis=1)
+    greedy = arrays["move_number"] >= 4
+    assert (chosen[greedy] == best[greedy]).all()  # after the temperature moves: the most visited move
+    assert (chosen[~greedy] < best[~greedy]).any()  # before: drawn by visits, not always the most visited
+    cheap = replace(TINY, playouts=replace(TINY.playouts, full_fraction=0.0))
+    run_selfplay(cheap, RolloutEvaluator(seed=8), tmp_path / "cheap", games=2)
+    arrays, games = read_games(tmp_path / "cheap")
+    assert not arrays["full_search"].any() and sum(g["full_searches"] for g in games) == 0
+    assert (arrays["visits"] <= TINY.playouts.cheap_visits).all()

@@ -104,3 +104,29 @@ def test_moves_follow_the_temperature_then_the_most_visited_and_the_playout_cap(
     arrays, games = read_games(tmp_path / "cheap")
     assert not arrays["full_search"].any() and sum(g["full_searches"] for g in games) == 0
     assert (arrays["visits"] <= TINY.playouts.cheap_visits).all()
+
+
+def test_the_summary_of_sidecars_written_by_hand(tmp_path):
+    import json
+
+    from selfplay.run import summarize
+
+    def game(winner, moves, resigned=0, no_resign=False, would_resign=0):
+        return {"winner": winner, "moves": moves, "resigned": resigned, "no_resign": no_resign,
+                "would_resign": would_resign}
+
+    (tmp_path / "shards").mkdir()
+    (tmp_path / "pending").mkdir()
+    from selfplay import records
+
+    sidecar = {"format": records.FORMAT, "version": records.VERSION}
+    (tmp_path / "shards" / "shard-000000.json").write_text(json.dumps({**sidecar, "positions": 30, "games": [
+        game(1, 10), game(2, 12, resigned=1), game(1, 8, no_resign=True, would_resign=1)]}))
+    (tmp_path / "pending" / "game-00000003.json").write_text(json.dumps({**sidecar, "positions": 7, "games": [
+        game(2, 7, no_resign=True, would_resign=1), game(0, 9, no_resign=True)]}))
+    summary = summarize(tmp_path)
+    assert summary == {"games": 5, "positions": 37, "black_win_rate": 0.4, "mean_moves": 9.2, "resigned": 1,
+                       "no_resign_games": 3, "would_resign": 2, "resign_false_positive_rate": 0.5}
+    empty = tmp_path / "empty"
+    assert summarize(empty) == {"games": 0, "positions": 0, "black_win_rate": None, "mean_moves": None, "resigned": 0,
+                                "no_resign_games": 0, "would_resign": 0, "resign_false_positive_rate": None}

@@ -207,3 +207,32 @@ def test_a_warm_start_from_another_engines_self_play_games(tmp_path):
     assert int(rows[0]["step"]) > 0 and last["generation"] == 3
     _, games = read_games(tmp_path / "zero" / "selfplay")
     assert sorted(g["game_id"] for g in games) == list(range(9))
+
+
+def test_held_out_value_and_ownership_checks(tmp_path):
+    """The held-out report of acceptance 3: a value that says 0 everywhere scores the mean squared
+    outcome; a zero network's value and ownership are scored on the same positions."""
+    from nets.evaluator import RolloutEvaluator, UniformEvaluator
+    from selfplay.config import GameSetup, PlayoutCap, SelfPlayConfig
+    from selfplay.run import run_selfplay
+    from training.heldout import heldout_report
+
+    config = SelfPlayConfig(size=5, playouts=PlayoutCap(full_visits=12, cheap_visits=4, full_fraction=0.5),
+                            game=GameSetup(komi_mean=0.5, komi_stdev=0.0), feature_set="zero50", ownership_playouts=30)
+    run_selfplay(config, RolloutEvaluator(seed=2), tmp_path, games=3)
+    arrays, games = read_games(tmp_path)
+    torch.manual_seed(1)
+    zero = TorchEvaluator(build_network(ZeroShape(filters=8, blocks=2, value_hidden=8).network()), device="cpu",
+                          symmetry="none", cache_size=0)
+
+    class Zero(UniformEvaluator):
+        has_value = True
+
+    report = heldout_report(tmp_path, {"zero": zero, "flat": Zero()})
+    assert report["games"] == 3 and report["positions"] == len(arrays["outcome"])
+    assert report["flat"]["value_mse"] == pytest.approx(float((arrays["outcome"] ** 2).mean()), abs=1e-4)
+    assert report["flat"]["positions_where_it_applies"] == report["positions"] and "ownership_accuracy" not in report["flat"]
+    assert 0 <= report["zero"]["value_mse"] <= 4 and 0 <= report["zero"]["ownership_accuracy"] <= 1
+    assert heldout_report(tmp_path, {"flat": Zero()}, max_games=1)["games"] == 1
+    with pytest.raises(ValueError, match="no self-play games"):
+        heldout_report(tmp_path / "nothing", {"flat": Zero()})

@@ -130,3 +130,27 @@ def test_the_summary_of_sidecars_written_by_hand(tmp_path):
     empty = tmp_path / "empty"
     assert summarize(empty) == {"games": 0, "positions": 0, "black_win_rate": None, "mean_moves": None, "resigned": 0,
                                 "no_resign_games": 0, "would_resign": 0, "resign_false_positive_rate": None}
+
+
+def test_the_start_of_each_game_follows_its_distributions():
+    from gogame.rules import Rules
+    from selfplay.config import GameSetup, Resignation
+    from selfplay.worker import start_game
+
+    config = replace(TINY, size=9, game=GameSetup(rules=Rules(), komi_mean=6.0, komi_stdev=2.0, handicap_fraction=0.25,
+                                                  max_handicap=4, handicap_komi=0.5),
+                     resign=Resignation(no_resign_fraction=0.2))
+    starts = [start_game(config, i) for i in range(2000)]
+    even = [g.komi for g, _, _ in starts if not g.handicap]
+    assert all(k * 2 == round(k * 2) for k in even)  # half points
+    assert abs(np.mean(even) - 6.0) < 0.15 and abs(np.std(even) - 2.0) < 0.15
+    handicaps = [g.handicap for g, _, _ in starts if g.handicap]
+    assert abs(len(handicaps) / 2000 - 0.25) < 0.03 and set(handicaps) == {2, 3, 4}
+    assert all(g.komi == 0.5 for g, _, _ in starts if g.handicap)
+    assert abs(sum(no_resign for _, _, no_resign in starts) / 2000 - 0.2) < 0.03
+    fixed = replace(config, game=replace(config.game, komi_stdev=0.0, handicap_fraction=0.0, komi_mean=7.3),
+                    resign=Resignation(no_resign_fraction=0.0))
+    assert {(g.komi, g.handicap, no_resign) for g, _, no_resign in (start_game(fixed, i) for i in range(50))} \
+        == {(7.5, 0, False)}  # rounded to the half point, never a handicap, always resigning
+    small = replace(config, size=5, game=replace(config.game, handicap_fraction=1.0))
+    assert all(g.handicap == 0 for g, _, _ in (start_game(small, i) for i in range(20)))  # 5x5 has no fixed handicap

@@ -77,7 +77,7 @@ class GameState:
         # superko, history planes) restarts at each, as the SGF spec implies
         self.setup_changes: list[tuple[int, SetupChange]] = []
         self._history_start = 0  # first snapshot after the last setup change
-        self._snapshots: list[tuple[np.ndarray, int, int]] = []
+        self._snapshots: list[tuple[np.ndarray, int]] = []  # (board before a move, passes before it)
         self._position_keys: list[int] = [self._position_key()]
         self._seen: dict[int, int] = {self._position_keys[0]: 1}
 
@@ -181,7 +181,7 @@ class GameState:
         if reason is not None:
             label = to_gtp(pt, self.size) if on_board(pt, self.size) or pt == PASS else str(pt)
             raise IllegalMove(reason, label)
-        self._snapshots.append((self.board.array.copy(), self.to_move, self.consecutive_passes))
+        self._snapshots.append((self.board.array.copy(), self.consecutive_passes))
         if color != self.to_move:
             self.board.array[nb.H_KO] = 0
         captured = 0
@@ -219,7 +219,7 @@ class GameState:
             raise IndexError("no move to undo")
         if self.setup_changes and self.setup_changes[-1][0] == len(self.moves):
             raise IndexError(f"the position was set up after move {len(self.moves)}: earlier moves cannot be undone")
-        array, _to_move, self.consecutive_passes = self._snapshots.pop()
+        array, self.consecutive_passes = self._snapshots.pop()
         self.board.array = array
         self._forget()
         move = self.moves.pop()

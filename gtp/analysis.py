@@ -130,9 +130,15 @@ def parse_analyze_args(args: list[str], dialect: str, to_move: int, size: int = 
                           **options)
 
 
-def _ownership_values(ownership: np.ndarray, to_move: int) -> np.ndarray:
-    """Black's view (size, size) turned to the side to move's, row-major from the top-left."""
-    return (ownership if to_move == BLACK else -ownership).ravel()
+def ownership_values(ownership: np.ndarray, to_move: int, black_view: bool = False) -> np.ndarray:
+    """Black's view (size, size) turned to the side to move's (unless ``black_view``), row-major
+    from the top-left: what both analysis protocols print."""
+    return (ownership if black_view or to_move == BLACK else -ownership).ravel()
+
+
+def ownership_stdev(ownership: np.ndarray) -> np.ndarray:
+    """The standard deviation of each point's final owner (+1 or -1) whose mean is m: sqrt(1 - m^2)."""
+    return np.sqrt(np.clip(1.0 - ownership ** 2, 0.0, 1.0)).ravel()
 
 
 def format_info_line(result: SearchResult, request: AnalyzeRequest, dialect: str, size: int) -> str:
@@ -168,7 +174,7 @@ def format_info_line(result: SearchResult, request: AnalyzeRequest, dialect: str
             counts = stats.pv_visits or [stats.visits]
             block += " pvVisits " + " ".join(str(n) for n in counts[: len(stats.pv) or 1])
         if request.moves_ownership and stats.ownership is not None:
-            block += " movesOwnership " + " ".join(f"{v:.6f}" for v in _ownership_values(stats.ownership, result.to_move))
+            block += " movesOwnership " + " ".join(f"{v:.6f}" for v in ownership_values(stats.ownership, result.to_move))
         blocks.append(block)
     line = " ".join(blocks)
     if dialect != "kata":
@@ -178,8 +184,7 @@ def format_info_line(result: SearchResult, request: AnalyzeRequest, dialect: str
         line += f" rootInfo visits {result.visits} winrate {result.winrate:.6f}{score} currentPlayer " \
                 f"{'B' if result.to_move == BLACK else 'W'}"
     if request.ownership and result.ownership is not None:
-        line += " ownership " + " ".join(f"{v:.6f}" for v in _ownership_values(result.ownership, result.to_move))
+        line += " ownership " + " ".join(f"{v:.6f}" for v in ownership_values(result.ownership, result.to_move))
     if request.ownership_stdev and result.ownership is not None:
-        stdev = np.sqrt(np.clip(1.0 - result.ownership ** 2, 0.0, 1.0))
-        line += " ownershipStdev " + " ".join(f"{v:.6f}" for v in stdev.ravel())
+        line += " ownershipStdev " + " ".join(f"{v:.6f}" for v in ownership_stdev(result.ownership))
     return line

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import BinaryIO, Callable, TextIO
 
 import numpy as np
@@ -31,6 +31,7 @@ from nets.evaluator import LeafBatch
 from search.mcts import MCTS, search_many
 from search.result import NO_FILTER, MoveFilter, SearchResult
 
+from .analysis import ownership_stdev, ownership_values
 from .kata_commands import rules_from_text
 
 VERSION = "1.0"
@@ -258,7 +259,7 @@ def response(position: Position, result: SearchResult, policy: np.ndarray | None
         if position.pv_visits:
             info["pvVisits"] = (stats.pv_visits or [stats.visits])[: len(info["pv"])]
         if position.moves_ownership and stats.ownership is not None:
-            info["ownership"] = [round(float(v), 6) for v in _owner_view(stats.ownership, to_move, black)]
+            info["ownership"] = [round(float(v), 6) for v in ownership_values(stats.ownership, to_move, black)]
         infos.append(info)
     root = {"visits": result.visits, "winrate": winrate(result.winrate),
             "currentPlayer": "B" if to_move == BLACK else "W"}
@@ -268,17 +269,12 @@ def response(position: Position, result: SearchResult, policy: np.ndarray | None
     answer = {"id": position.query_id, "turnNumber": position.turn, "isDuringSearch": False, "moveInfos": infos,
               "rootInfo": root}
     if position.ownership and result.ownership is not None:
-        answer["ownership"] = [round(float(v), 6) for v in _owner_view(result.ownership, to_move, black)]
+        answer["ownership"] = [round(float(v), 6) for v in ownership_values(result.ownership, to_move, black)]
     if position.ownership_stdev and result.ownership is not None:
-        answer["ownershipStdev"] = [round(float(v), 6) for v in np.sqrt(np.clip(1 - result.ownership ** 2, 0, 1)).ravel()]
+        answer["ownershipStdev"] = [round(float(v), 6) for v in ownership_stdev(result.ownership)]
     if position.policy and policy is not None:
         answer["policy"] = [round(float(v), 6) for v in policy]
     return answer
-
-
-def _owner_view(ownership: np.ndarray, to_move: int, black_view: bool) -> np.ndarray:
-    """Black's view (size, size) to the view asked for, row-major from the top-left."""
-    return (ownership if black_view or to_move == BLACK else -ownership).ravel()
 
 
 def raw_policies(evaluator, games: list[GameState]) -> list[np.ndarray]:

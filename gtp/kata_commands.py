@@ -11,7 +11,7 @@ from typing import Callable
 
 from common.settings import SettingError, apply_settings
 from gogame.game import GameState
-from gogame.rules import NAMED_RULES, Rules
+from gogame.rules import Rules
 from gogame.sgf import SGFError, game_to_record, record_to_game
 
 from .arguments import GtpFailure
@@ -144,14 +144,18 @@ class KataCommands:
 
     # --- parameters -----------------------------------------------------------------------
 
-    def _param_value(self, key: str) -> object:
-        target: object = self.config
-        section, _, name = key.rpartition(".")
+    def _searcher_section(self, key: str) -> object | None:
+        """The searcher's own settings when ``key``'s section is of their type (MCTS may run with
+        ``rollout_search``, whose type is the ``search`` section's), else None."""
+        section = key.rpartition(".")[0]
         searcher_config = getattr(self.searcher, "config", None)
         if section and searcher_config is not None and type(searcher_config) is type(getattr(self.config, section)):
-            target = searcher_config  # the settings the searcher runs with (MCTS may use rollout_search)
-        elif section:
-            target = getattr(self.config, section)
+            return searcher_config
+        return None
+
+    def _param_value(self, key: str) -> object:
+        section, _, name = key.rpartition(".")
+        target = self._searcher_section(key) or (getattr(self.config, section) if section else self.config)
         return getattr(target, name)
 
     def cmd_kata_list_params(self, args: list[str]) -> str:
@@ -173,10 +177,9 @@ class KataCommands:
         key = LIVE_PARAMS[args[0]]
         try:
             config = apply_settings(self.config, {key: args[1]})
-            section, _, name = key.rpartition(".")
-            searcher_config = getattr(self.searcher, "config", None)
-            if section and type(searcher_config) is type(getattr(self.config, section)):
-                self.searcher.config = apply_settings(searcher_config, {name: args[1]})
+            searcher_config = self._searcher_section(key)
+            if searcher_config is not None:
+                self.searcher.config = apply_settings(searcher_config, {key.rpartition(".")[2]: args[1]})
         except SettingError as error:
             raise GtpFailure(f"cannot set {args[0]}: {error}") from None
         self.config = config
